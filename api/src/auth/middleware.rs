@@ -1,0 +1,119 @@
+//! The access middleware: verifies the bearer token and applies `policy::POLICIES` to
+//! every `/api/` request before it reaches a handler.
+
+use std::future::{ready, Ready};
+
+use actix_web::body::{BoxBody, EitherBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::{header, StatusCode};
+use actix_web::middleware::Next;
+use actix_web::{web, FromRequest, HttpMessage, HttpRequest, ResponseError};
+
+use super::jwt::TokenError;
+use super::policy::{self, Access, Decision};
+use super::Principal;
+use crate::error::ApiError;
+use crate::state::AppState;
+
+pub async fn enforce_policy(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<EitherBody<impl MessageBody, BoxBody>>, actix_web::Error> {
+    match authorize(&req) {
+        Ok(None) => next.call(req).await.map(|r| r.map_into_left_body()),
+        Ok(Some(principal)) => {
+            req.extensions_mut().insert(principal);
+            next.call(req).await.map(|r| r.map_into_left_body())
+        }
+        Err(err) => {
+            let response = err.error_response();
+            Ok(req.into_response(response).map_into_right_body())
+        }
+    }
+}
+
+/// `Ok(None)`: no check applies (public or not an API route); `Ok(Some)`: a verified caller
+/// the route admits.
+fn authorize(req: &ServiceRequest) -> Result<Option<Principal>, ApiError> {
+    if !req.path().starts_with("/api/") {
+        return Ok(None);
+    }
+    let Some(pattern) = req.match_pattern() else {
+        // No such route: the default service answers 404.
+        return Ok(None);
+    };
+    let Some(route) = policy::find(req.method().as_str(), &pattern) else {
+        if policy::path_is_known(&pattern) {
+            return Err(ApiError::new(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "method_not_allowed",
+                format!("{} is not allowed on {}", req.method(), req.path()),
+            ));
+        }
+        // A route registered without a policy is a programming error; refuse, loudly.
+        tracing::error!(route = %pattern, "route has no access policy; refusing");
+        return Err(ApiError::forbidden("this route has no access policy"));
+    };
+    if route.access == Access::Public {
+        return Ok(None);
+    }
+    let state = req
+        .app_data::<web::Data<AppState>>()
+        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("application state missing")))?;
+    let token = bearer_token(req.request())?;
+    let principal = state
+        .tokens
+        .verify(token, state.clock.now())
+        .map_err(|e| match e {
+            TokenError::Expired => ApiError::unauthorized("token_expired", e.to_string()),
+            TokenError::Invalid => ApiError::unauthorized("invalid_token", e.to_string()),
+        })?;
+    match policy::decide(route, principal.role, &principal.scopes) {
+        Decision::Allow => Ok(Some(principal)),
+        Decision::WrongRole => Err(ApiError::forbidden(format!(
+            "the {} role may not {} {}",
+            principal.role,
+            req.method(),
+            pattern
+        ))),
+        Decision::MissingScope(scope) => Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "insufficient_scope",
+            format!("this route needs the {scope} scope"),
+        )),
+    }
+}
+
+fn bearer_token(req: &HttpRequest) -> Result<&str, ApiError> {
+    let value = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .ok_or_else(|| ApiError::unauthorized("missing_token", "an access token is required"))?;
+    let value = value
+        .to_str()
+        .map_err(|_| ApiError::unauthorized("invalid_token", "the access token is invalid"))?;
+    match value.split_once(' ') {
+        Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() => {
+            Ok(token.trim())
+        }
+        _ => Err(ApiError::unauthorized(
+            "invalid_token",
+            "use the Authorization: Bearer <token> scheme",
+        )),
+    }
+}
+
+/// The verified caller, put there by `enforce_policy`.
+impl FromRequest for Principal {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        ready(
+            req.extensions()
+                .get::<Principal>()
+                .cloned()
+                .ok_or_else(|| ApiError::unauthorized("missing_token", "an access token is required")),
+        )
+    }
+}

@@ -1,0 +1,264 @@
+//! Configuration, read once from environment variables into one typed struct.
+//!
+//! Every variable has a default fit for a developer's machine, except `JWT_SECRET` in
+//! production: a server that signs tokens with a well-known key is worse than one that
+//! does not start.
+
+use std::env;
+use std::path::PathBuf;
+
+use thiserror::Error;
+
+/// Where the server runs; production refuses development defaults.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Environment {
+    Development,
+    Production,
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub environment: Environment,
+    /// PostgreSQL URL, e.g. `postgres://postgres@127.0.0.1:5432/ispbill`.
+    pub database_url: String,
+    /// Address to bind; `0.0.0.0` in containers.
+    pub host: String,
+    /// Port to listen on; `0` picks a free one (tests).
+    pub port: u16,
+    /// HMAC key for access tokens (HS256).
+    pub jwt_secret: String,
+    /// Lifetime of an access token, in seconds.
+    pub access_token_ttl_secs: i64,
+    /// Lifetime of a refresh token, in seconds.
+    pub refresh_token_ttl_secs: i64,
+    /// The bootstrap admin, created at startup when no active admin exists.
+    pub admin_email: String,
+    /// When unset a random password is generated and printed once.
+    pub admin_password: Option<String>,
+    /// Seed the demo ISP (plans, customers) when the database has none.
+    pub demo_data: bool,
+    /// Connections in the r2d2 pool.
+    pub db_pool_size: u32,
+    /// HTTP worker threads.
+    pub workers: usize,
+    /// `tracing` filter, e.g. `info` or `api=debug,actix_web=info`.
+    pub log_level: String,
+    /// `json` for one JSON object per line, `pretty` for people.
+    pub log_format: LogFormat,
+    /// Largest accepted JSON body, in bytes.
+    pub max_body_bytes: usize,
+    /// The built SPA to serve at `/`; not served when the folder is absent.
+    pub static_dir: Option<PathBuf>,
+    /// Failed logins per account allowed inside the window before it is locked for the window.
+    pub login_max_failures_per_account: i64,
+    /// Failed logins per client address allowed inside the window.
+    pub login_max_failures_per_address: i64,
+    /// The rate-limit window, in seconds.
+    pub login_window_secs: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    Json,
+    Pretty,
+}
+
+#[derive(Debug, Error, PartialEq, Eq)]
+pub enum ConfigError {
+    #[error("{0} must be set in production (ISPBILL_ENV=production)")]
+    Missing(&'static str),
+    #[error("{name} has an invalid value {value:?}: {reason}")]
+    Invalid {
+        name: &'static str,
+        value: String,
+        reason: &'static str,
+    },
+}
+
+/// The signing key used when none is configured outside production. Public by design:
+/// tokens signed with it are worthless anywhere else.
+const DEVELOPMENT_JWT_SECRET: &str = "ispbill-development-secret-do-not-use-in-production";
+
+impl Config {
+    /// Reads the configuration from the process environment.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|name| env::var(name).ok().filter(|v| !v.is_empty()))
+    }
+
+    /// Reads the configuration through `lookup`, so tests need not touch the process
+    /// environment.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let environment = match lookup("ISPBILL_ENV").as_deref() {
+            None | Some("development") | Some("dev") => Environment::Development,
+            Some("production") | Some("prod") => Environment::Production,
+            Some(other) => {
+                return Err(ConfigError::Invalid {
+                    name: "ISPBILL_ENV",
+                    value: other.to_owned(),
+                    reason: "expected development or production",
+                })
+            }
+        };
+        let jwt_secret = match (lookup("JWT_SECRET"), environment) {
+            (Some(secret), _) if secret.len() < 32 => {
+                return Err(ConfigError::Invalid {
+                    name: "JWT_SECRET",
+                    value: "<redacted>".into(),
+                    reason: "must be at least 32 bytes",
+                })
+            }
+            (Some(secret), _) => secret,
+            (None, Environment::Production) => return Err(ConfigError::Missing("JWT_SECRET")),
+            (None, Environment::Development) => DEVELOPMENT_JWT_SECRET.to_owned(),
+        };
+        let database_url = match (lookup("DATABASE_URL"), environment) {
+            (Some(url), _) => url,
+            (None, Environment::Production) => return Err(ConfigError::Missing("DATABASE_URL")),
+            (None, Environment::Development) => {
+                "postgres://postgres@127.0.0.1:5432/ispbill".to_owned()
+            }
+        };
+        let log_format = match lookup("LOG_FORMAT").as_deref() {
+            None => match environment {
+                Environment::Production => LogFormat::Json,
+                Environment::Development => LogFormat::Pretty,
+            },
+            Some("json") => LogFormat::Json,
+            Some("pretty") => LogFormat::Pretty,
+            Some(other) => {
+                return Err(ConfigError::Invalid {
+                    name: "LOG_FORMAT",
+                    value: other.to_owned(),
+                    reason: "expected json or pretty",
+                })
+            }
+        };
+        Ok(Config {
+            environment,
+            database_url,
+            host: lookup("HOST").unwrap_or_else(|| "0.0.0.0".to_owned()),
+            port: parse(&lookup, "PORT", 8080)?,
+            jwt_secret,
+            access_token_ttl_secs: parse(&lookup, "ACCESS_TOKEN_TTL_SECS", 900)?,
+            refresh_token_ttl_secs: parse(&lookup, "REFRESH_TOKEN_TTL_SECS", 14 * 24 * 3600)?,
+            admin_email: lookup("ADMIN_EMAIL").unwrap_or_else(|| "admin@ispbill.local".to_owned()),
+            admin_password: lookup("ADMIN_PASSWORD"),
+            demo_data: parse_bool(&lookup, "DEMO_DATA", false)?,
+            db_pool_size: parse(&lookup, "DB_POOL_SIZE", 8)?,
+            workers: parse(
+                &lookup,
+                "WORKERS",
+                std::thread::available_parallelism().map_or(2, |n| n.get()),
+            )?,
+            log_level: lookup("LOG_LEVEL").unwrap_or_else(|| "info".to_owned()),
+            log_format,
+            max_body_bytes: parse(&lookup, "MAX_BODY_BYTES", 256 * 1024)?,
+            static_dir: Some(
+                lookup("STATIC_DIR")
+                    .map(PathBuf::from)
+                    .unwrap_or_else(|| PathBuf::from("frontend/dist")),
+            ),
+            login_max_failures_per_account: parse(&lookup, "LOGIN_MAX_FAILURES_PER_ACCOUNT", 5)?,
+            login_max_failures_per_address: parse(&lookup, "LOGIN_MAX_FAILURES_PER_ADDRESS", 20)?,
+            login_window_secs: parse(&lookup, "LOGIN_WINDOW_SECS", 15 * 60)?,
+        })
+    }
+}
+
+fn parse<T: std::str::FromStr>(
+    lookup: &impl Fn(&str) -> Option<String>,
+    name: &'static str,
+    default: T,
+) -> Result<T, ConfigError> {
+    match lookup(name) {
+        None => Ok(default),
+        Some(value) => value.trim().parse().map_err(|_| ConfigError::Invalid {
+            name,
+            value,
+            reason: "not a valid number",
+        }),
+    }
+}
+
+fn parse_bool(
+    lookup: &impl Fn(&str) -> Option<String>,
+    name: &'static str,
+    default: bool,
+) -> Result<bool, ConfigError> {
+    match lookup(name).as_deref() {
+        None => Ok(default),
+        Some("1" | "true" | "yes" | "on") => Ok(true),
+        Some("0" | "false" | "no" | "off") => Ok(false),
+        Some(other) => Err(ConfigError::Invalid {
+            name,
+            value: other.to_owned(),
+            reason: "expected 1/0, true/false",
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Config::from_lookup(|name| map.get(name).cloned())
+    }
+
+    #[test]
+    fn development_has_working_defaults() {
+        let c = config(&[]).unwrap();
+        assert_eq!(c.port, 8080);
+        assert_eq!(c.environment, Environment::Development);
+        assert!(!c.demo_data);
+        assert_eq!(c.db_pool_size, 8);
+        assert_eq!(c.log_format, LogFormat::Pretty);
+    }
+
+    #[test]
+    fn production_without_jwt_secret_is_an_error() {
+        let err = config(&[("ISPBILL_ENV", "production"), ("DATABASE_URL", "postgres://x")])
+            .unwrap_err();
+        assert_eq!(err, ConfigError::Missing("JWT_SECRET"));
+    }
+
+    #[test]
+    fn production_with_secret_starts() {
+        let c = config(&[
+            ("ISPBILL_ENV", "production"),
+            ("DATABASE_URL", "postgres://x"),
+            ("JWT_SECRET", "0123456789abcdef0123456789abcdef"),
+        ])
+        .unwrap();
+        assert_eq!(c.log_format, LogFormat::Json);
+    }
+
+    #[test]
+    fn short_secrets_and_bad_numbers_are_rejected() {
+        assert!(matches!(
+            config(&[("JWT_SECRET", "short")]),
+            Err(ConfigError::Invalid { name: "JWT_SECRET", .. })
+        ));
+        assert!(matches!(
+            config(&[("PORT", "eighty")]),
+            Err(ConfigError::Invalid { name: "PORT", .. })
+        ));
+        assert!(matches!(
+            config(&[("DEMO_DATA", "maybe")]),
+            Err(ConfigError::Invalid { name: "DEMO_DATA", .. })
+        ));
+    }
+
+    #[test]
+    fn demo_data_and_port_are_read() {
+        let c = config(&[("DEMO_DATA", "1"), ("PORT", "9000"), ("DB_POOL_SIZE", "4")]).unwrap();
+        assert!(c.demo_data);
+        assert_eq!(c.port, 9000);
+        assert_eq!(c.db_pool_size, 4);
+    }
+}

@@ -1,0 +1,165 @@
+//! ispbill's API server: `Application::build(config, clock)` → `port()` → `run_until_stopped()`.
+
+pub mod auth;
+pub mod clock;
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod error;
+pub mod extract;
+pub mod metrics;
+pub mod openapi;
+pub mod pagination;
+pub mod routes;
+pub mod services;
+pub mod spa;
+pub mod state;
+pub mod telemetry;
+
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use actix_web::dev::Server;
+use actix_web::middleware::from_fn;
+use actix_web::{web, App, HttpMessage, HttpServer};
+use tracing_actix_web::{RequestId, TracingLogger};
+use utoipa_actix_web::AppExt;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::auth::jwt::TokenSigner;
+use crate::clock::SharedClock;
+use crate::config::Config;
+use crate::db::DbPool;
+use crate::metrics::Metrics;
+use crate::state::AppState;
+
+pub struct Application {
+    port: u16,
+    server: Server,
+    pool: DbPool,
+}
+
+/// What startup did that the operator must know.
+pub struct StartupReport {
+    pub admin: Option<services::bootstrap::BootstrapAdmin>,
+    pub demo: Option<services::demo::Seeded>,
+}
+
+impl Application {
+    /// Connects, migrates, bootstraps the admin (and the demo data when asked), and binds.
+    pub async fn build(config: Config, clock: SharedClock) -> anyhow::Result<(Self, StartupReport)> {
+        let pool = db::build_pool(&config.database_url, config.db_pool_size)?;
+        let report = {
+            let pool = pool.clone();
+            let config = config.clone();
+            let now = clock.now();
+            tokio::task::spawn_blocking(move || -> anyhow::Result<StartupReport> {
+                let mut conn = pool.get()?;
+                db::run_migrations(&mut conn)?;
+                let admin = services::bootstrap::ensure_admin(
+                    &mut conn,
+                    &config.admin_email,
+                    config.admin_password.as_deref(),
+                    now,
+                )?;
+                let demo = if config.demo_data {
+                    services::demo::seed_demo(&mut conn, "USD", now)?
+                } else {
+                    None
+                };
+                Ok(StartupReport { admin, demo })
+            })
+            .await??
+        };
+        let listener = TcpListener::bind((config.host.as_str(), config.port))?;
+        let port = listener.local_addr()?.port();
+        let state = web::Data::new(AppState {
+            tokens: TokenSigner::new(&config.jwt_secret, config.access_token_ttl_secs),
+            config: Arc::new(config.clone()),
+            pool: pool.clone(),
+            clock,
+        });
+        let metrics = web::Data::new(Metrics::new()?);
+        let workers = config.workers;
+        let server = HttpServer::new(move || build_app(state.clone(), metrics.clone()))
+            .workers(workers)
+            .shutdown_timeout(30)
+            .listen(listener)?
+            .run();
+        Ok((Application { port, server, pool }, report))
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn pool(&self) -> &DbPool {
+        &self.pool
+    }
+
+    /// A handle to stop the server gracefully (tests, signal handlers).
+    pub fn handle(&self) -> actix_web::dev::ServerHandle {
+        self.server.handle()
+    }
+
+    /// Serves until SIGINT/SIGTERM, then lets in-flight requests finish.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+fn build_app(
+    state: web::Data<AppState>,
+    metrics: web::Data<Metrics>,
+) -> App<
+    impl actix_web::dev::ServiceFactory<
+        actix_web::dev::ServiceRequest,
+        Config = (),
+        Response = actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    let body_limit = state.config.max_body_bytes;
+    let static_dir = state.config.static_dir.clone();
+    let (app, doc) = App::new()
+        .into_utoipa_app()
+        .openapi(openapi::document_base())
+        .app_data(state)
+        .app_data(metrics)
+        .app_data(extract::BodyLimit(body_limit))
+        .app_data(web::PayloadConfig::new(body_limit))
+        .app_data(extract::path_config())
+        .app_data(extract::query_config())
+        .app_data(extract::form_config(body_limit))
+        .configure(routes::configure)
+        .split_for_parts();
+    let doc = openapi::annotate(doc);
+    app.service(SwaggerUi::new("/docs/{_:.*}").url("/api/v1/openapi.json", doc))
+        .service(web::redirect("/docs", "/docs/"))
+        .configure(|cfg| spa::configure(cfg, static_dir.as_deref()))
+        .default_service(web::to(extract::no_route))
+        .wrap(from_fn(auth::middleware::enforce_policy))
+        .wrap(from_fn(metrics::record_request))
+        .wrap(from_fn(add_request_id_header))
+        .wrap(TracingLogger::default())
+        .wrap(from_fn(extract::ensure_problem_body))
+}
+
+/// Echoes the request id (from the tracing span) as `x-request-id`, so a caller can quote it.
+async fn add_request_id_header(
+    req: actix_web::dev::ServiceRequest,
+    next: actix_web::middleware::Next<impl actix_web::body::MessageBody>,
+) -> Result<actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>, actix_web::Error> {
+    let id = req.extensions().get::<RequestId>().map(|id| id.to_string());
+    let mut res = next.call(req).await?;
+    if let Some(id) = id {
+        if let Ok(value) = actix_web::http::header::HeaderValue::from_str(&id) {
+            res.headers_mut().insert(
+                actix_web::http::header::HeaderName::from_static("x-request-id"),
+                value,
+            );
+        }
+    }
+    Ok(res)
+}

@@ -1,0 +1,73 @@
+//! HTTP routes: thin handlers that parse, call a service, and shape the response. Who may
+//! call each route is declared in `auth::policy`, not here.
+
+pub mod api_clients;
+pub mod audit_log;
+pub mod auth;
+pub mod system;
+pub mod users;
+
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use crate::error::{ApiError, FieldError};
+
+/// Registers every documented route.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(system::healthz)
+        .service(crate::metrics::metrics_endpoint)
+        .service(system::readyz)
+        .service(
+            utoipa_actix_web::scope("/api/v1")
+                .configure(auth::configure)
+                .configure(users::configure)
+                .configure(api_clients::configure)
+                .configure(audit_log::configure),
+        );
+}
+
+/// `?limit=&cursor=` of every list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct PageQuery {
+    /// Items per page, 1–200 (default 50).
+    pub limit: Option<i64>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+/// The `204 No Content` answer.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Empty {}
+
+/// Collects field errors while parsing a request into service input.
+#[derive(Default)]
+pub struct FieldErrors(Vec<FieldError>);
+
+impl FieldErrors {
+    /// Runs a checking parse; on failure remembers the field and returns `None`.
+    pub fn check<T>(&mut self, field: &str, result: Result<T, &'static str>) -> Option<T> {
+        match result {
+            Ok(v) => Some(v),
+            Err(message) => {
+                self.0.push(FieldError::new(field, "invalid", message));
+                None
+            }
+        }
+    }
+
+    pub fn add(&mut self, field: &str, code: &str, message: impl Into<String>) {
+        self.0.push(FieldError::new(field, code, message));
+    }
+
+    /// `Ok(())` when nothing failed.
+    pub fn finish(self) -> Result<(), ApiError> {
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(ApiError::validation(self.0))
+        }
+    }
+}

@@ -1,0 +1,9 @@
+//! Services: one module per area. Each public function is one transaction that loads,
+//! decides (with domain/), writes, and records what happened through `audit::record`.
+
+pub mod api_clients;
+pub mod audit;
+pub mod bootstrap;
+pub mod demo;
+pub mod sessions;
+pub mod users;

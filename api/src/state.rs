@@ -1,0 +1,70 @@
+//! What every handler can reach: the pool, the clock, the token signer, the configuration.
+
+use std::sync::Arc;
+
+use actix_web::{web, FromRequest, HttpRequest};
+use chrono::{DateTime, Utc};
+use std::future::{ready, Ready};
+
+use crate::auth::jwt::TokenSigner;
+use crate::auth::Principal;
+use crate::clock::SharedClock;
+use crate::config::Config;
+use crate::db::DbPool;
+use crate::error::ApiError;
+use crate::services::audit::Actor;
+
+pub struct AppState {
+    pub config: Arc<Config>,
+    pub pool: DbPool,
+    pub clock: SharedClock,
+    pub tokens: TokenSigner,
+}
+
+pub type State = web::Data<AppState>;
+
+/// The context of one request, handed to services: who acts, under which request id, at
+/// what time (from the application clock, read once per request).
+#[derive(Debug, Clone)]
+pub struct RequestContext {
+    pub actor: Actor,
+    pub request_id: Option<String>,
+    pub now: DateTime<Utc>,
+    /// The client's address as seen by the server (or the proxy's forwarded header).
+    pub address: String,
+}
+
+impl FromRequest for RequestContext {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        ready(context_of(req))
+    }
+}
+
+fn context_of(req: &HttpRequest) -> Result<RequestContext, ApiError> {
+    use actix_web::HttpMessage;
+    let state = req
+        .app_data::<State>()
+        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("application state missing")))?;
+    let actor = match req.extensions().get::<Principal>() {
+        Some(p) => Actor::Principal(p.clone()),
+        None => Actor::Anonymous,
+    };
+    let request_id = req
+        .extensions()
+        .get::<tracing_actix_web::RequestId>()
+        .map(|id| id.to_string());
+    let address = req
+        .connection_info()
+        .realip_remote_addr()
+        .unwrap_or("unknown")
+        .to_owned();
+    Ok(RequestContext {
+        actor,
+        request_id,
+        now: state.clock.now(),
+        address,
+    })
+}
