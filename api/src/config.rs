@@ -222,8 +222,11 @@ mod tests {
 
     #[test]
     fn production_without_jwt_secret_is_an_error() {
-        let err = config(&[("ISPBILL_ENV", "production"), ("DATABASE_URL", "postgres://x")])
-            .unwrap_err();
+        let err = config(&[
+            ("ISPBILL_ENV", "production"),
+            ("DATABASE_URL", "postgres://x"),
+        ])
+        .unwrap_err();
         assert_eq!(err, ConfigError::Missing("JWT_SECRET"));
     }
 
@@ -242,7 +245,10 @@ mod tests {
     fn short_secrets_and_bad_numbers_are_rejected() {
         assert!(matches!(
             config(&[("JWT_SECRET", "short")]),
-            Err(ConfigError::Invalid { name: "JWT_SECRET", .. })
+            Err(ConfigError::Invalid {
+                name: "JWT_SECRET",
+                ..
+            })
         ));
         assert!(matches!(
             config(&[("PORT", "eighty")]),
@@ -250,7 +256,10 @@ mod tests {
         ));
         assert!(matches!(
             config(&[("DEMO_DATA", "maybe")]),
-            Err(ConfigError::Invalid { name: "DEMO_DATA", .. })
+            Err(ConfigError::Invalid {
+                name: "DEMO_DATA",
+                ..
+            })
         ));
     }
 

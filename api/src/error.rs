@@ -92,7 +92,11 @@ impl ApiError {
         };
         ApiError {
             errors,
-            ..Self::new(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed", detail)
+            ..Self::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "validation_failed",
+                detail,
+            )
         }
     }
 
@@ -109,7 +113,11 @@ impl ApiError {
     }
 
     pub fn not_found(what: &str) -> Self {
-        Self::new(StatusCode::NOT_FOUND, "not_found", format!("{what} not found"))
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            format!("{what} not found"),
+        )
     }
 
     pub fn conflict(code: &'static str, detail: impl Into<String>) -> Self {
@@ -157,11 +165,7 @@ impl ApiError {
     pub fn to_problem(&self) -> Problem {
         Problem {
             type_: format!("urn:ispbill:problem:{}", self.code),
-            title: self
-                .status
-                .canonical_reason()
-                .unwrap_or("Error")
-                .to_owned(),
+            title: self.status.canonical_reason().unwrap_or("Error").to_owned(),
             status: self.status.as_u16(),
             detail: self.detail.clone(),
             code: self.code.to_owned(),
@@ -224,7 +228,10 @@ impl From<diesel::result::Error> for ApiError {
             Error::NotFound => ApiError::not_found("resource"),
             Error::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => {
                 tracing::info!(constraint = ?info.constraint_name(), "unique violation");
-                ApiError::conflict("already_exists", "a record with these values already exists")
+                ApiError::conflict(
+                    "already_exists",
+                    "a record with these values already exists",
+                )
             }
             Error::DatabaseError(DatabaseErrorKind::SerializationFailure, _) => ApiError::new(
                 StatusCode::CONFLICT,

@@ -43,9 +43,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.parse::<mime::Mime>().ok())
-            .is_some_and(|m| {
-                m.subtype() == mime::JSON || m.suffix() == Some(mime::JSON)
-            });
+            .is_some_and(|m| m.subtype() == mime::JSON || m.suffix() == Some(mime::JSON));
         let declared_too_large = req
             .headers()
             .get(header::CONTENT_LENGTH)
@@ -108,11 +106,9 @@ pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
                     };
                     let field = match (code, field.as_str()) {
                         // serde names the missing field only in its message.
-                        ("required", "") => message
-                            .split('`')
-                            .nth(1)
-                            .unwrap_or_default()
-                            .to_owned(),
+                        ("required", "") => {
+                            message.split('`').nth(1).unwrap_or_default().to_owned()
+                        }
                         ("unknown_field", _) => {
                             let name = message.split('`').nth(1).unwrap_or_default();
                             if field.is_empty() {
@@ -123,11 +119,16 @@ pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
                         }
                         _ => field,
                     };
-                    Err(ApiError::validation(vec![FieldError::new(field, code, message)]))
+                    Err(ApiError::validation(vec![FieldError::new(
+                        field, code, message,
+                    )]))
                 }
                 _ => Err(ApiError::bad_request(
                     "malformed_json",
-                    format!("the body is not valid JSON: {}", strip_position(&inner.to_string())),
+                    format!(
+                        "the body is not valid JSON: {}",
+                        strip_position(&inner.to_string())
+                    ),
                 )),
             }
         }
@@ -157,8 +158,11 @@ pub fn query_config() -> web::QueryConfig {
             QueryPayloadError::Deserialize(e) => e.to_string(),
             other => other.to_string(),
         };
-        ApiError::bad_request("invalid_query", format!("the query string is invalid: {message}"))
-            .into()
+        ApiError::bad_request(
+            "invalid_query",
+            format!("the query string is invalid: {message}"),
+        )
+        .into()
     })
 }
 
@@ -175,7 +179,9 @@ pub fn form_config(limit: usize) -> web::FormConfig {
                     "unsupported_media_type",
                     "the body must be application/x-www-form-urlencoded or application/json",
                 ),
-                other => ApiError::bad_request("invalid_form", format!("the form is invalid: {other}")),
+                other => {
+                    ApiError::bad_request("invalid_form", format!("the form is invalid: {other}"))
+                }
             }
             .into()
         })

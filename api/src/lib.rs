@@ -47,7 +47,10 @@ pub struct StartupReport {
 
 impl Application {
     /// Connects, migrates, bootstraps the admin (and the demo data when asked), and binds.
-    pub async fn build(config: Config, clock: SharedClock) -> anyhow::Result<(Self, StartupReport)> {
+    pub async fn build(
+        config: Config,
+        clock: SharedClock,
+    ) -> anyhow::Result<(Self, StartupReport)> {
         let pool = db::build_pool(&config.database_url, config.db_pool_size)?;
         let report = {
             let pool = pool.clone();
@@ -80,12 +83,14 @@ impl Application {
             clock,
         });
         let metrics = web::Data::new(Metrics::new()?);
+        let doc = openapi::document();
         let workers = config.workers;
-        let server = HttpServer::new(move || build_app(state.clone(), metrics.clone()))
-            .workers(workers)
-            .shutdown_timeout(30)
-            .listen(listener)?
-            .run();
+        let server =
+            HttpServer::new(move || build_app(state.clone(), metrics.clone(), doc.clone()))
+                .workers(workers)
+                .shutdown_timeout(30)
+                .listen(listener)?
+                .run();
         Ok((Application { port, server, pool }, report))
     }
 
@@ -111,6 +116,7 @@ impl Application {
 fn build_app(
     state: web::Data<AppState>,
     metrics: web::Data<Metrics>,
+    doc: utoipa::openapi::OpenApi,
 ) -> App<
     impl actix_web::dev::ServiceFactory<
         actix_web::dev::ServiceRequest,
@@ -122,9 +128,12 @@ fn build_app(
 > {
     let body_limit = state.config.max_body_bytes;
     let static_dir = state.config.static_dir.clone();
-    let (app, doc) = App::new()
+    // The document is served from inside `/api/v1`, so it must be registered before the
+    // `/api/v1` scope, which would otherwise claim the path.
+    App::new()
+        .service(SwaggerUi::new("/docs/{_:.*}").url("/api/v1/openapi.json", doc))
+        .service(web::redirect("/docs", "/docs/"))
         .into_utoipa_app()
-        .openapi(openapi::document_base())
         .app_data(state)
         .app_data(metrics)
         .app_data(extract::BodyLimit(body_limit))
@@ -133,10 +142,7 @@ fn build_app(
         .app_data(extract::query_config())
         .app_data(extract::form_config(body_limit))
         .configure(routes::configure)
-        .split_for_parts();
-    let doc = openapi::annotate(doc);
-    app.service(SwaggerUi::new("/docs/{_:.*}").url("/api/v1/openapi.json", doc))
-        .service(web::redirect("/docs", "/docs/"))
+        .into_app()
         .configure(|cfg| spa::configure(cfg, static_dir.as_deref()))
         .default_service(web::to(extract::no_route))
         .wrap(from_fn(auth::middleware::enforce_policy))

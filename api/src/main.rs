@@ -30,7 +30,11 @@ async fn main() -> anyhow::Result<()> {
         }
     }
     if let Some(demo) = &report.demo {
-        tracing::info!(plans = demo.plans, customers = demo.customers, "seeded the demo ISP");
+        tracing::info!(
+            plans = demo.plans,
+            customers = demo.customers,
+            "seeded the demo ISP"
+        );
     }
     println!("  ispbill is listening on {url}  (log in at {url}/login, API docs at {url}/docs/)\n");
     tracing::info!(port = app.port(), "listening");

@@ -98,23 +98,43 @@ fn annotate_operation(path: &str, method: &str, op: &mut Operation) {
             .map(|s| format!(" (integration tokens need the `{s}` scope)"))
             .unwrap_or_default();
         let description = op.description.take().unwrap_or_default();
-        op.description = Some(format!("{description}\n\n**Access:** {access}{scope}.").trim().to_owned());
+        op.description = Some(
+            format!("{description}\n\n**Access:** {access}{scope}.")
+                .trim()
+                .to_owned(),
+        );
         if route.access != Access::Public {
             op.security = Some(vec![SecurityRequirement::new(BEARER, Vec::<String>::new())]);
-            add_error(op, "401", "`missing_token`, `invalid_token`, `token_expired`");
-            add_error(op, "403", "`forbidden`: the caller's role may not use this route");
+            add_error(
+                op,
+                "401",
+                "`missing_token`, `invalid_token`, `token_expired`",
+            );
+            add_error(
+                op,
+                "403",
+                "`forbidden`: the caller's role may not use this route",
+            );
         }
     }
     if op.request_body.is_some() {
         add_error(op, "400", "`malformed_json`: the body is not JSON");
         add_error(op, "413", "`payload_too_large`");
         add_error(op, "415", "`unsupported_media_type`");
-        add_error(op, "422", "`validation_failed`: see `errors` for each field");
+        add_error(
+            op,
+            "422",
+            "`validation_failed`: see `errors` for each field",
+        );
     }
     if op.parameters.as_ref().is_some_and(|p| !p.is_empty()) {
         add_error(op, "400", "`invalid_path_parameter`, `invalid_query`");
     }
-    add_error(op, "500", "`internal_error`: logged with the request id; retry later");
+    add_error(
+        op,
+        "500",
+        "`internal_error`: logged with the request id; retry later",
+    );
     for response in op.responses.responses.values_mut() {
         if let RefOr::T(response) = response {
             move_problem_to_problem_json(response);
@@ -139,12 +159,20 @@ fn add_error(op: &mut Operation, status: &str, description: &str) {
 /// utoipa writes `application/json` for every body; errors are `application/problem+json`.
 fn move_problem_to_problem_json(response: &mut Response) {
     let is_problem = |content: &RefOr<Content>| match content {
-        RefOr::T(c) => matches!(&c.schema, Some(RefOr::Ref(r)) if r.ref_location.ends_with("/Problem")),
+        RefOr::T(c) => {
+            matches!(&c.schema, Some(RefOr::Ref(r)) if r.ref_location.ends_with("/Problem"))
+        }
         RefOr::Ref(_) => false,
     };
-    if response.content.get("application/json").is_some_and(is_problem) {
+    if response
+        .content
+        .get("application/json")
+        .is_some_and(is_problem)
+    {
         if let Some(content) = response.content.shift_remove("application/json") {
-            response.content.insert(PROBLEM_CONTENT_TYPE.to_owned(), content);
+            response
+                .content
+                .insert(PROBLEM_CONTENT_TYPE.to_owned(), content);
         }
     }
 }
@@ -181,7 +209,10 @@ mod tests {
             .map(|(path, method, _)| (path, method))
             .collect();
         for (path, method) in &documented {
-            assert!(policy::find(method, path).is_some(), "{method} {path} has no access policy");
+            assert!(
+                policy::find(method, path).is_some(),
+                "{method} {path} has no access policy"
+            );
         }
         for p in policy::POLICIES {
             if policy::UNDOCUMENTED.contains(&p.path) {
@@ -200,21 +231,32 @@ mod tests {
     fn protected_operations_declare_bearer_auth_and_their_errors() {
         let doc = document();
         for (path, method, op) in operations(&doc) {
-            assert!(op.responses.responses.contains_key("500"), "{method} {path} lacks 500");
-            let Some(route) = policy::find(method, &path) else { continue };
+            assert!(
+                op.responses.responses.contains_key("500"),
+                "{method} {path} lacks 500"
+            );
+            let Some(route) = policy::find(method, &path) else {
+                continue;
+            };
             if route.access == Access::Public {
                 assert!(op.security.is_none(), "{method} {path} is public");
             } else {
                 assert!(op.security.is_some(), "{method} {path} lacks security");
                 for status in ["401", "403"] {
-                    assert!(op.responses.responses.contains_key(status), "{method} {path} lacks {status}");
+                    assert!(
+                        op.responses.responses.contains_key(status),
+                        "{method} {path} lacks {status}"
+                    );
                 }
             }
             for (status, response) in &op.responses.responses {
                 if status.starts_with('4') || status.starts_with('5') {
-                    let RefOr::T(response) = response else { continue };
+                    let RefOr::T(response) = response else {
+                        continue;
+                    };
                     assert!(
-                        response.content.is_empty() || response.content.contains_key(PROBLEM_CONTENT_TYPE),
+                        response.content.is_empty()
+                            || response.content.contains_key(PROBLEM_CONTENT_TYPE),
                         "{method} {path} {status} is not problem+json"
                     );
                 }

@@ -26,7 +26,9 @@ pub fn encode_cursor(last_id: i64) -> String {
 }
 
 pub fn decode_cursor(cursor: Option<&str>) -> Result<Option<i64>, ApiError> {
-    let Some(cursor) = cursor else { return Ok(None) };
+    let Some(cursor) = cursor else {
+        return Ok(None);
+    };
     URL_SAFE_NO_PAD
         .decode(cursor)
         .ok()
@@ -37,7 +39,11 @@ pub fn decode_cursor(cursor: Option<&str>) -> Result<Option<i64>, ApiError> {
 }
 
 /// Splits a `limit + 1` result into the page and the cursor of the next one.
-pub fn page<T>(mut rows: Vec<T>, limit: i64, id_of: impl Fn(&T) -> i64) -> (Vec<T>, Option<String>) {
+pub fn page<T>(
+    mut rows: Vec<T>,
+    limit: i64,
+    id_of: impl Fn(&T) -> i64,
+) -> (Vec<T>, Option<String>) {
     let has_more = rows.len() as i64 > limit;
     rows.truncate(limit as usize);
     let next = if has_more {
@@ -56,9 +62,14 @@ mod tests {
     fn cursors_round_trip_and_garbage_is_refused() {
         assert_eq!(decode_cursor(Some(&encode_cursor(42))).unwrap(), Some(42));
         assert_eq!(decode_cursor(None).unwrap(), None);
-        assert_eq!(decode_cursor(Some("!!")).unwrap_err().code(), "invalid_cursor");
         assert_eq!(
-            decode_cursor(Some(&URL_SAFE_NO_PAD.encode("v1:x"))).unwrap_err().code(),
+            decode_cursor(Some("!!")).unwrap_err().code(),
+            "invalid_cursor"
+        );
+        assert_eq!(
+            decode_cursor(Some(&URL_SAFE_NO_PAD.encode("v1:x")))
+                .unwrap_err()
+                .code(),
             "invalid_cursor"
         );
     }

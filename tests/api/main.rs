@@ -1,1 +1,11 @@
+//! Black-box tests: the real application over HTTP, on its own real PostgreSQL database.
 
+mod access;
+mod api_clients;
+mod audit;
+mod auth;
+mod errors;
+mod helpers;
+mod operations;
+mod startup;
+mod users;

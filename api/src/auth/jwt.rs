@@ -100,11 +100,7 @@ impl TokenSigner {
         Ok(Principal {
             subject,
             role: claims.role,
-            scopes: claims
-                .scope
-                .split_whitespace()
-                .map(str::to_owned)
-                .collect(),
+            scopes: claims.scope.split_whitespace().map(str::to_owned).collect(),
         })
     }
 }

@@ -93,7 +93,9 @@ fn bearer_token(req: &HttpRequest) -> Result<&str, ApiError> {
         .to_str()
         .map_err(|_| ApiError::unauthorized("invalid_token", "the access token is invalid"))?;
     match value.split_once(' ') {
-        Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() => {
+        Some((scheme, token))
+            if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() =>
+        {
             Ok(token.trim())
         }
         _ => Err(ApiError::unauthorized(
@@ -110,10 +112,9 @@ impl FromRequest for Principal {
 
     fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
         ready(
-            req.extensions()
-                .get::<Principal>()
-                .cloned()
-                .ok_or_else(|| ApiError::unauthorized("missing_token", "an access token is required")),
+            req.extensions().get::<Principal>().cloned().ok_or_else(|| {
+                ApiError::unauthorized("missing_token", "an access token is required")
+            }),
         )
     }
 }

@@ -130,7 +130,11 @@ mod tests {
 
     #[test]
     fn subjects_round_trip_through_claims() {
-        for s in [Subject::User(1), Subject::ApiClient(22), Subject::Customer(333)] {
+        for s in [
+            Subject::User(1),
+            Subject::ApiClient(22),
+            Subject::Customer(333),
+        ] {
             assert_eq!(Subject::from_claim(&s.to_claim()), Some(s));
         }
         assert_eq!(Subject::from_claim("robot:1"), None);

@@ -2,8 +2,8 @@
 //! 19 MiB, 2 iterations, 1 lane).
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use rand::RngCore;
 use argon2::{Algorithm, Argon2, Params, Version};
+use rand::RngCore;
 use std::sync::OnceLock;
 
 fn hasher() -> Argon2<'static> {
@@ -14,7 +14,8 @@ fn hasher() -> Argon2<'static> {
 pub fn hash_password(password: &str) -> anyhow::Result<String> {
     let mut salt_bytes = [0u8; 16];
     rand::rng().fill_bytes(&mut salt_bytes);
-    let salt = SaltString::encode_b64(&salt_bytes).map_err(|e| anyhow::anyhow!("encoding salt: {e}"))?;
+    let salt =
+        SaltString::encode_b64(&salt_bytes).map_err(|e| anyhow::anyhow!("encoding salt: {e}"))?;
     hasher()
         .hash_password(password.as_bytes(), &salt)
         .map(|h| h.to_string())

@@ -137,7 +137,11 @@ mod tests {
                 p.method,
                 p.path
             );
-            assert!(p.path.starts_with("/api/v1/"), "{} is outside /api/v1", p.path);
+            assert!(
+                p.path.starts_with("/api/v1/"),
+                "{} is outside /api/v1",
+                p.path
+            );
         }
     }
 

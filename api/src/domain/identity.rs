@@ -27,7 +27,11 @@ impl EmailAddress {
             && domain
                 .chars()
                 .all(|c| c.is_alphanumeric() || c == '-' || c == '.');
-        if local.is_empty() || local.len() > 64 || !domain_ok || email.chars().any(char::is_whitespace) {
+        if local.is_empty()
+            || local.len() > 64
+            || !domain_ok
+            || email.chars().any(char::is_whitespace)
+        {
             return Err("is not an email address");
         }
         Ok(EmailAddress(email))
@@ -78,7 +82,15 @@ mod tests {
             EmailAddress::parse("  Ana@Example.COM ").unwrap().as_str(),
             "ana@example.com"
         );
-        for bad in ["", "ana", "ana@", "@example.com", "ana@example", "a na@example.com", "ana@ex..com"] {
+        for bad in [
+            "",
+            "ana",
+            "ana@",
+            "@example.com",
+            "ana@example",
+            "a na@example.com",
+            "ana@ex..com",
+        ] {
             assert!(EmailAddress::parse(bad).is_err(), "{bad:?} accepted");
         }
     }

@@ -56,7 +56,10 @@ impl Money {
 }
 
 pub fn round_to_minor_unit(amount: Decimal, currency: Currency) -> Decimal {
-    amount.round_dp_with_strategy(currency.minor_units(), RoundingStrategy::MidpointAwayFromZero)
+    amount.round_dp_with_strategy(
+        currency.minor_units(),
+        RoundingStrategy::MidpointAwayFromZero,
+    )
 }
 
 #[cfg(test)]

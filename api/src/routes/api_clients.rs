@@ -92,7 +92,10 @@ fn check_scopes(errors: &mut FieldErrors, scopes: Vec<String>) -> Vec<String> {
             errors.add(
                 &format!("scopes[{i}]"),
                 "invalid",
-                format!("{scope} is not a scope; known scopes: {}", SCOPES.join(", ")),
+                format!(
+                    "{scope} is not a scope; known scopes: {}",
+                    SCOPES.join(", ")
+                ),
             );
         } else if !out.contains(&scope) {
             out.push(scope);
@@ -111,10 +114,16 @@ fn check_scopes(errors: &mut FieldErrors, scopes: Vec<String>) -> Vec<String> {
     )
 )]
 #[get("/api-clients")]
-pub async fn list_api_clients(state: State, query: web::Query<PageQuery>) -> ApiResult<web::Json<ApiClientPage>> {
+pub async fn list_api_clients(
+    state: State,
+    query: web::Query<PageQuery>,
+) -> ApiResult<web::Json<ApiClientPage>> {
     let limit = pagination::limit(query.limit)?;
     let after = pagination::decode_cursor(query.cursor.as_deref())?;
-    let rows = db::run(&state.pool, move |conn| service::list_api_clients(conn, after, limit)).await?;
+    let rows = db::run(&state.pool, move |conn| {
+        service::list_api_clients(conn, after, limit)
+    })
+    .await?;
     let (rows, next_cursor) = pagination::page(rows, limit, |c| c.id);
     Ok(web::Json(ApiClientPage {
         items: rows.into_iter().map(ApiClient::from).collect(),
@@ -203,7 +212,10 @@ pub async fn update_api_client(
         scopes,
         active: body.active,
     };
-    let row = db::run(&state.pool, move |conn| service::update_api_client(conn, &ctx, id, patch)).await?;
+    let row = db::run(&state.pool, move |conn| {
+        service::update_api_client(conn, &ctx, id, patch)
+    })
+    .await?;
     Ok(web::Json(row.into()))
 }
 
@@ -217,9 +229,16 @@ pub async fn update_api_client(
     )
 )]
 #[delete("/api-clients/{id}")]
-pub async fn delete_api_client(state: State, ctx: RequestContext, id: web::Path<i64>) -> ApiResult<HttpResponse> {
+pub async fn delete_api_client(
+    state: State,
+    ctx: RequestContext,
+    id: web::Path<i64>,
+) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    db::run(&state.pool, move |conn| service::delete_api_client(conn, &ctx, id)).await?;
+    db::run(&state.pool, move |conn| {
+        service::delete_api_client(conn, &ctx, id)
+    })
+    .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -239,7 +258,10 @@ pub async fn rotate_api_client_secret(
     id: web::Path<i64>,
 ) -> ApiResult<web::Json<ApiClientWithSecret>> {
     let id = id.into_inner();
-    let (row, secret) = db::run(&state.pool, move |conn| service::rotate_secret(conn, &ctx, id)).await?;
+    let (row, secret) = db::run(&state.pool, move |conn| {
+        service::rotate_secret(conn, &ctx, id)
+    })
+    .await?;
     Ok(web::Json(ApiClientWithSecret {
         client: row.into(),
         client_secret: secret,

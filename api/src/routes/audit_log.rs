@@ -88,7 +88,10 @@ pub struct AuditQuery {
     )
 )]
 #[get("/audit-log")]
-pub async fn list_audit_log(state: State, query: web::Query<AuditQuery>) -> ApiResult<web::Json<AuditEntryPage>> {
+pub async fn list_audit_log(
+    state: State,
+    query: web::Query<AuditQuery>,
+) -> ApiResult<web::Json<AuditEntryPage>> {
     let q = query.into_inner();
     let limit = pagination::limit(q.limit)?;
     let filter = AuditFilter {
@@ -101,7 +104,10 @@ pub async fn list_audit_log(state: State, query: web::Query<AuditQuery>) -> ApiR
         to: q.to,
         before_id: pagination::decode_cursor(q.cursor.as_deref())?,
     };
-    let rows = db::run(&state.pool, move |conn| Ok(audit::list(conn, &filter, limit)?)).await?;
+    let rows = db::run(&state.pool, move |conn| {
+        Ok(audit::list(conn, &filter, limit)?)
+    })
+    .await?;
     let (rows, next_cursor) = pagination::page(rows, limit, |r| r.id);
     Ok(web::Json(AuditEntryPage {
         items: rows.into_iter().map(AuditEntry::from).collect(),

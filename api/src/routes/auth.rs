@@ -129,11 +129,22 @@ pub struct Me {
     )
 )]
 #[post("/auth/login")]
-pub async fn login(state: State, ctx: RequestContext, body: Json<LoginRequest>) -> ApiResult<web::Json<TokenResponse>> {
+pub async fn login(
+    state: State,
+    ctx: RequestContext,
+    body: Json<LoginRequest>,
+) -> ApiResult<web::Json<TokenResponse>> {
     let body = body.into_inner();
     let st = state.clone();
     let tokens = db::run(&state.pool, move |conn| {
-        sessions::login(conn, &ctx, &st.config, &st.tokens, &body.email, &body.password)
+        sessions::login(
+            conn,
+            &ctx,
+            &st.config,
+            &st.tokens,
+            &body.email,
+            &body.password,
+        )
     })
     .await?;
     Ok(web::Json(tokens.into()))
@@ -152,7 +163,11 @@ pub async fn login(state: State, ctx: RequestContext, body: Json<LoginRequest>) 
     )
 )]
 #[post("/auth/refresh")]
-pub async fn refresh(state: State, ctx: RequestContext, body: Json<RefreshRequest>) -> ApiResult<web::Json<TokenResponse>> {
+pub async fn refresh(
+    state: State,
+    ctx: RequestContext,
+    body: Json<RefreshRequest>,
+) -> ApiResult<web::Json<TokenResponse>> {
     let body = body.into_inner();
     let st = state.clone();
     let tokens = db::run(&state.pool, move |conn| {
@@ -214,33 +229,37 @@ pub async fn token(
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
-    let form: ClientCredentialsRequest = if content_type.starts_with("application/x-www-form-urlencoded") {
-        serde_urlencoded::from_bytes(&body)
-            .map_err(|e| ApiError::bad_request("invalid_request", format!("the form is invalid: {e}")))?
-    } else if content_type.starts_with("application/json") {
-        parse_json(&body)?
-    } else {
-        return Err(ApiError::new(
-            actix_web::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "unsupported_media_type",
-            "send application/x-www-form-urlencoded or application/json",
-        ));
-    };
+    let form: ClientCredentialsRequest =
+        if content_type.starts_with("application/x-www-form-urlencoded") {
+            serde_urlencoded::from_bytes(&body).map_err(|e| {
+                ApiError::bad_request("invalid_request", format!("the form is invalid: {e}"))
+            })?
+        } else if content_type.starts_with("application/json") {
+            parse_json(&body)?
+        } else {
+            return Err(ApiError::new(
+                actix_web::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                "send application/x-www-form-urlencoded or application/json",
+            ));
+        };
     if form.grant_type != "client_credentials" {
         return Err(ApiError::bad_request(
             "unsupported_grant_type",
             "only grant_type=client_credentials is supported here",
         ));
     }
-    let (client_id, client_secret) = match (basic_credentials(&req)?, form.client_id, form.client_secret) {
+    let (client_id, client_secret) = match (
+        basic_credentials(&req)?,
+        form.client_id,
+        form.client_secret,
+    ) {
         (Some(basic), None, None) => basic,
         (None, Some(id), Some(secret)) => (id, secret),
-        _ => {
-            return Err(ApiError::bad_request(
-                "invalid_request",
-                "authenticate the client with HTTP Basic or with client_id and client_secret, not both",
-            ))
-        }
+        _ => return Err(ApiError::bad_request(
+            "invalid_request",
+            "authenticate the client with HTTP Basic or with client_id and client_secret, not both",
+        )),
     };
     let st = state.clone();
     let issued = db::run(&state.pool, move |conn| {
@@ -267,7 +286,8 @@ fn basic_credentials(req: &HttpRequest) -> ApiResult<Option<(String, String)>> {
     let Some(value) = req.headers().get(header::AUTHORIZATION) else {
         return Ok(None);
     };
-    let invalid = || ApiError::unauthorized("invalid_client", "the Basic credentials are malformed");
+    let invalid =
+        || ApiError::unauthorized("invalid_client", "the Basic credentials are malformed");
     let value = value.to_str().map_err(|_| invalid())?;
     let Some(encoded) = value.strip_prefix("Basic ") else {
         return Ok(None);
@@ -309,14 +329,24 @@ pub async fn me(state: State, principal: Principal) -> ApiResult<web::Json<Me>> 
                     scopes: principal.scopes,
                 }
             }
-            Subject::Customer(id) => Me {
-                kind: PrincipalKind::Customer,
-                id,
-                name: format!("customer {id}"),
-                email: None,
-                role: principal.role,
-                scopes: principal.scopes,
-            },
+            Subject::Customer(id) => {
+                use crate::db::schema::customers;
+                use diesel::prelude::*;
+                let (name, email): (String, Option<String>) = customers::table
+                    .find(id)
+                    .select((customers::name, customers::email))
+                    .first(conn)
+                    .optional()?
+                    .ok_or_else(|| ApiError::not_found("customer"))?;
+                Me {
+                    kind: PrincipalKind::Customer,
+                    id,
+                    name,
+                    email,
+                    role: principal.role,
+                    scopes: principal.scopes,
+                }
+            }
         })
     })
     .await?;

@@ -18,7 +18,9 @@ pub struct Health {
 #[utoipa::path(tag = "operations", responses((status = 200, description = "The process is alive", body = Health)))]
 #[get("/healthz")]
 pub async fn healthz() -> HttpResponse {
-    HttpResponse::Ok().json(Health { status: "ok".into() })
+    HttpResponse::Ok().json(Health {
+        status: "ok".into(),
+    })
 }
 
 /// Readiness: the database answers. A load balancer should stop routing here otherwise.
@@ -41,10 +43,14 @@ pub async fn readyz(state: State) -> ApiResult<HttpResponse> {
     .map_err(anyhow::Error::from)
     .and_then(|r| r);
     match result {
-        Ok(()) => Ok(HttpResponse::Ok().json(Health { status: "ok".into() })),
+        Ok(()) => Ok(HttpResponse::Ok().json(Health {
+            status: "ok".into(),
+        })),
         Err(err) => {
             tracing::warn!(error = %err, "readiness check failed");
-            Err(crate::error::ApiError::unavailable("the database does not answer"))
+            Err(crate::error::ApiError::unavailable(
+                "the database does not answer",
+            ))
         }
     }
 }

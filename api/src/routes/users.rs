@@ -101,10 +101,16 @@ fn check_staff_role(errors: &mut FieldErrors, role: Role) -> Option<Role> {
     )
 )]
 #[get("/users")]
-pub async fn list_users(state: State, query: web::Query<PageQuery>) -> ApiResult<web::Json<UserPage>> {
+pub async fn list_users(
+    state: State,
+    query: web::Query<PageQuery>,
+) -> ApiResult<web::Json<UserPage>> {
     let limit = pagination::limit(query.limit)?;
     let after = pagination::decode_cursor(query.cursor.as_deref())?;
-    let rows = db::run(&state.pool, move |conn| service::list_users(conn, after, limit)).await?;
+    let rows = db::run(&state.pool, move |conn| {
+        service::list_users(conn, after, limit)
+    })
+    .await?;
     let (rows, next_cursor) = pagination::page(rows, limit, |u| u.id);
     Ok(web::Json(UserPage {
         items: rows.into_iter().map(User::from).collect(),
@@ -122,7 +128,11 @@ pub async fn list_users(state: State, query: web::Query<PageQuery>) -> ApiResult
     )
 )]
 #[post("/users")]
-pub async fn create_user(state: State, ctx: RequestContext, body: Json<CreateUserRequest>) -> ApiResult<HttpResponse> {
+pub async fn create_user(
+    state: State,
+    ctx: RequestContext,
+    body: Json<CreateUserRequest>,
+) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
     let mut errors = FieldErrors::default();
     let email = errors.check("email", EmailAddress::parse(&body.email));
@@ -131,7 +141,9 @@ pub async fn create_user(state: State, ctx: RequestContext, body: Json<CreateUse
     errors.check("password", check_password_strength(&body.password));
     errors.finish()?;
     let (Some(email), Some(name), Some(role)) = (email, name, role) else {
-        return Err(ApiError::internal(anyhow::anyhow!("validated fields missing")));
+        return Err(ApiError::internal(anyhow::anyhow!(
+            "validated fields missing"
+        )));
     };
     let new = NewUser {
         email,
@@ -139,7 +151,10 @@ pub async fn create_user(state: State, ctx: RequestContext, body: Json<CreateUse
         role,
         password: body.password,
     };
-    let row = db::run(&state.pool, move |conn| service::create_user(conn, &ctx, new)).await?;
+    let row = db::run(&state.pool, move |conn| {
+        service::create_user(conn, &ctx, new)
+    })
+    .await?;
     Ok(HttpResponse::Created()
         .insert_header(("Location", format!("/api/v1/users/{}", row.id)))
         .json(User::from(row)))
@@ -199,6 +214,9 @@ pub async fn update_user(
         active: body.active,
         password: body.password,
     };
-    let row = db::run(&state.pool, move |conn| service::update_user(conn, &ctx, id, patch)).await?;
+    let row = db::run(&state.pool, move |conn| {
+        service::update_user(conn, &ctx, id, patch)
+    })
+    .await?;
     Ok(web::Json(row.into()))
 }

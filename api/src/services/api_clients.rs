@@ -110,8 +110,14 @@ pub fn update_api_client(
         let before = lock(conn, id)?;
         let after = diesel::update(api_clients::table.find(id))
             .set((
-                api_clients::name.eq(patch.name.as_ref().map_or(before.name.as_str(), DisplayName::as_str)),
-                api_clients::scopes.eq(patch.scopes.clone().unwrap_or_else(|| before.scopes.clone())),
+                api_clients::name.eq(patch
+                    .name
+                    .as_ref()
+                    .map_or(before.name.as_str(), DisplayName::as_str)),
+                api_clients::scopes.eq(patch
+                    .scopes
+                    .clone()
+                    .unwrap_or_else(|| before.scopes.clone())),
                 api_clients::active.eq(patch.active.unwrap_or(before.active)),
                 api_clients::updated_at.eq(ctx.now),
             ))
@@ -134,7 +140,11 @@ pub fn update_api_client(
 }
 
 /// Issues a new secret; the old one stops working at once.
-pub fn rotate_secret(conn: &mut PgConnection, ctx: &RequestContext, id: i64) -> ApiResult<(ApiClientRow, String)> {
+pub fn rotate_secret(
+    conn: &mut PgConnection,
+    ctx: &RequestContext,
+    id: i64,
+) -> ApiResult<(ApiClientRow, String)> {
     let secret = secrets::generate("cs");
     conn.transaction(|conn| {
         lock(conn, id)?;

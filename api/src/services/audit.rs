@@ -53,7 +53,11 @@ pub struct Change<'a> {
     pub customer_id: Option<i64>,
 }
 
-pub fn record(conn: &mut PgConnection, ctx: &RequestContext, change: Change<'_>) -> QueryResult<()> {
+pub fn record(
+    conn: &mut PgConnection,
+    ctx: &RequestContext,
+    change: Change<'_>,
+) -> QueryResult<()> {
     record_as(conn, &ctx.actor, ctx.request_id.as_deref(), ctx.now, change)
 }
 
@@ -66,7 +70,11 @@ pub fn record_as(
 ) -> QueryResult<()> {
     let label = actor.label();
     if let Some(customer_id) = change.customer_id {
-        let payload = change.after.clone().or_else(|| change.before.clone()).unwrap_or(Value::Null);
+        let payload = change
+            .after
+            .clone()
+            .or_else(|| change.before.clone())
+            .unwrap_or(Value::Null);
         diesel::insert_into(events::table)
             .values(NewEventRow {
                 event_type: change.action,
@@ -109,7 +117,11 @@ pub struct AuditFilter {
 }
 
 /// Newest first, `limit + 1` rows so the caller can tell whether a next page exists.
-pub fn list(conn: &mut PgConnection, filter: &AuditFilter, limit: i64) -> QueryResult<Vec<AuditRow>> {
+pub fn list(
+    conn: &mut PgConnection,
+    filter: &AuditFilter,
+    limit: i64,
+) -> QueryResult<Vec<AuditRow>> {
     let mut query = audit_log::table
         .select(AuditRow::as_select())
         .order(audit_log::id.desc())

@@ -30,14 +30,21 @@ pub fn ensure_admin(
         // Serialise concurrent replicas starting at once.
         diesel::sql_query("SELECT pg_advisory_xact_lock(7301001)").execute(conn)?;
         let admins: i64 = users::table
-            .filter(users::role.eq(Role::Admin.as_str()).and(users::active.eq(true)))
+            .filter(
+                users::role
+                    .eq(Role::Admin.as_str())
+                    .and(users::active.eq(true)),
+            )
             .count()
             .get_result(conn)?;
         if admins > 0 {
             return Ok(None);
         }
         let generated = password.is_none().then(secrets::generate_password);
-        let password = password.map(str::to_owned).or_else(|| generated.clone()).unwrap_or_default();
+        let password = password
+            .map(str::to_owned)
+            .or_else(|| generated.clone())
+            .unwrap_or_default();
         let hash = hash_password(&password)?;
         let existing = users::table
             .filter(users::email.eq(email.as_str()))

@@ -19,21 +19,93 @@ struct DemoPlan {
 }
 
 const PLANS: &[DemoPlan] = &[
-    DemoPlan { code: "FIBER-100", name: "Fiber 100", down: 100, up: 20, price_cents: 2900 },
-    DemoPlan { code: "FIBER-300", name: "Fiber 300", down: 300, up: 50, price_cents: 3900 },
-    DemoPlan { code: "FIBER-1000", name: "Fiber Gigabit", down: 1000, up: 200, price_cents: 5900 },
-    DemoPlan { code: "BIZ-500", name: "Business 500 SLA", down: 500, up: 500, price_cents: 14900 },
+    DemoPlan {
+        code: "FIBER-100",
+        name: "Fiber 100",
+        down: 100,
+        up: 20,
+        price_cents: 2900,
+    },
+    DemoPlan {
+        code: "FIBER-300",
+        name: "Fiber 300",
+        down: 300,
+        up: 50,
+        price_cents: 3900,
+    },
+    DemoPlan {
+        code: "FIBER-1000",
+        name: "Fiber Gigabit",
+        down: 1000,
+        up: 200,
+        price_cents: 5900,
+    },
+    DemoPlan {
+        code: "BIZ-500",
+        name: "Business 500 SLA",
+        down: 500,
+        up: 500,
+        price_cents: 14900,
+    },
 ];
 
 const CUSTOMERS: &[(&str, &str, Option<&str>, &str, &str)] = &[
-    ("residential", "Ana Lima", None, "ana.lima@example.net", "+1 555 0101"),
-    ("residential", "Ben Okafor", None, "ben.okafor@example.net", "+1 555 0102"),
-    ("residential", "Chiara Rossi", None, "chiara.rossi@example.net", "+1 555 0103"),
-    ("residential", "Dmitri Ivanov", None, "dmitri@example.net", "+1 555 0104"),
-    ("residential", "Emma Schulz", None, "emma.schulz@example.net", "+1 555 0105"),
-    ("business", "Farid Haddad", Some("Haddad Logistics LLC"), "it@haddad-logistics.example", "+1 555 0201"),
-    ("business", "Grace Kim", Some("Kim & Partners Dental"), "office@kimdental.example", "+1 555 0202"),
-    ("residential", "Hugo Martin", None, "hugo.martin@example.net", "+1 555 0106"),
+    (
+        "residential",
+        "Ana Lima",
+        None,
+        "ana.lima@example.net",
+        "+1 555 0101",
+    ),
+    (
+        "residential",
+        "Ben Okafor",
+        None,
+        "ben.okafor@example.net",
+        "+1 555 0102",
+    ),
+    (
+        "residential",
+        "Chiara Rossi",
+        None,
+        "chiara.rossi@example.net",
+        "+1 555 0103",
+    ),
+    (
+        "residential",
+        "Dmitri Ivanov",
+        None,
+        "dmitri@example.net",
+        "+1 555 0104",
+    ),
+    (
+        "residential",
+        "Emma Schulz",
+        None,
+        "emma.schulz@example.net",
+        "+1 555 0105",
+    ),
+    (
+        "business",
+        "Farid Haddad",
+        Some("Haddad Logistics LLC"),
+        "it@haddad-logistics.example",
+        "+1 555 0201",
+    ),
+    (
+        "business",
+        "Grace Kim",
+        Some("Kim & Partners Dental"),
+        "office@kimdental.example",
+        "+1 555 0202",
+    ),
+    (
+        "residential",
+        "Hugo Martin",
+        None,
+        "hugo.martin@example.net",
+        "+1 555 0106",
+    ),
 ];
 
 pub struct Seeded {
@@ -41,7 +113,11 @@ pub struct Seeded {
     pub customers: usize,
 }
 
-pub fn seed_demo(conn: &mut PgConnection, currency: &str, now: DateTime<Utc>) -> anyhow::Result<Option<Seeded>> {
+pub fn seed_demo(
+    conn: &mut PgConnection,
+    currency: &str,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Option<Seeded>> {
     conn.transaction(|conn| {
         diesel::sql_query("SELECT pg_advisory_xact_lock(7301002)").execute(conn)?;
         let existing: i64 = plans::table.count().get_result(conn)?;
@@ -62,22 +138,28 @@ pub fn seed_demo(conn: &mut PgConnection, currency: &str, now: DateTime<Utc>) ->
                 created_at: now,
             })
             .collect();
-        diesel::insert_into(plans::table).values(&plan_rows).execute(conn)?;
-        let numbers: Vec<String> = (0..CUSTOMERS.len()).map(|i| format!("{}", 100_001 + i)).collect();
+        diesel::insert_into(plans::table)
+            .values(&plan_rows)
+            .execute(conn)?;
+        let numbers: Vec<String> = (0..CUSTOMERS.len())
+            .map(|i| format!("{}", 100_001 + i))
+            .collect();
         let customer_rows: Vec<NewCustomerRow> = CUSTOMERS
             .iter()
             .zip(&numbers)
-            .map(|((kind, name, company, email, phone), number)| NewCustomerRow {
-                account_number: number,
-                kind,
-                name,
-                company_name: *company,
-                email: Some(email),
-                phone: Some(phone),
-                status: "active",
-                created_at: now,
-                updated_at: now,
-            })
+            .map(
+                |((kind, name, company, email, phone), number)| NewCustomerRow {
+                    account_number: number,
+                    kind,
+                    name,
+                    company_name: *company,
+                    email: Some(email),
+                    phone: Some(phone),
+                    status: "active",
+                    created_at: now,
+                    updated_at: now,
+                },
+            )
             .collect();
         let created: Vec<CustomerRow> = diesel::insert_into(customers::table)
             .values(&customer_rows)

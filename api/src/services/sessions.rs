@@ -86,7 +86,12 @@ fn retry_after(oldest: Option<DateTime<Utc>>, window: Duration, now: DateTime<Ut
     ApiError::rate_limited((free_at - now).num_seconds())
 }
 
-fn record_failure(conn: &mut PgConnection, account_key: &str, address: &str, now: DateTime<Utc>) -> ApiResult<()> {
+fn record_failure(
+    conn: &mut PgConnection,
+    account_key: &str,
+    address: &str,
+    now: DateTime<Utc>,
+) -> ApiResult<()> {
     diesel::insert_into(login_failures::table)
         .values((
             login_failures::email.eq(account_key),
@@ -125,7 +130,8 @@ pub fn login(
         return Err(invalid_credentials());
     };
     conn.transaction(|conn| {
-        diesel::delete(login_failures::table.filter(login_failures::email.eq(&email))).execute(conn)?;
+        diesel::delete(login_failures::table.filter(login_failures::email.eq(&email)))
+            .execute(conn)?;
         let user = diesel::update(users::table.find(user.id))
             .set(users::last_login_at.eq(ctx.now))
             .returning(UserRow::as_returning())
@@ -150,10 +156,13 @@ pub fn login(
 }
 
 fn principal_of(user: &UserRow) -> ApiResult<Principal> {
-    let role: Role = user
-        .role
-        .parse()
-        .map_err(|_| ApiError::internal(anyhow::anyhow!("user {} has unknown role {}", user.id, user.role)))?;
+    let role: Role = user.role.parse().map_err(|_| {
+        ApiError::internal(anyhow::anyhow!(
+            "user {} has unknown role {}",
+            user.id,
+            user.role
+        ))
+    })?;
     Ok(Principal {
         subject: Subject::User(user.id),
         role,
@@ -189,7 +198,11 @@ fn issue_pair(
     })
 }
 
-fn revoke_family(conn: &mut PgConnection, family_id: uuid::Uuid, now: DateTime<Utc>) -> ApiResult<usize> {
+fn revoke_family(
+    conn: &mut PgConnection,
+    family_id: uuid::Uuid,
+    now: DateTime<Utc>,
+) -> ApiResult<usize> {
     Ok(diesel::update(
         refresh_tokens::table
             .filter(refresh_tokens::family_id.eq(family_id))
@@ -266,7 +279,12 @@ pub fn refresh(
 }
 
 /// Revokes the session the refresh token belongs to, if it is the caller's. Idempotent.
-pub fn logout(conn: &mut PgConnection, ctx: &RequestContext, principal: &Principal, token: &str) -> ApiResult<()> {
+pub fn logout(
+    conn: &mut PgConnection,
+    ctx: &RequestContext,
+    principal: &Principal,
+    token: &str,
+) -> ApiResult<()> {
     let Subject::User(user_id) = principal.subject else {
         return Ok(());
     };

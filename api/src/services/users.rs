@@ -29,7 +29,11 @@ pub struct UserPatch {
     pub password: Option<String>,
 }
 
-pub fn create_user(conn: &mut PgConnection, ctx: &RequestContext, new: NewUser) -> ApiResult<UserRow> {
+pub fn create_user(
+    conn: &mut PgConnection,
+    ctx: &RequestContext,
+    new: NewUser,
+) -> ApiResult<UserRow> {
     let password_hash = hash_password(&new.password)?;
     conn.transaction(|conn| {
         let row = diesel::insert_into(users::table)
@@ -81,7 +85,11 @@ pub fn find_user(conn: &mut PgConnection, id: i64) -> ApiResult<UserRow> {
 }
 
 /// Users by id, ascending, after `after_id`; `limit + 1` rows.
-pub fn list_users(conn: &mut PgConnection, after_id: Option<i64>, limit: i64) -> ApiResult<Vec<UserRow>> {
+pub fn list_users(
+    conn: &mut PgConnection,
+    after_id: Option<i64>,
+    limit: i64,
+) -> ApiResult<Vec<UserRow>> {
     Ok(users::table
         .filter(users::id.gt(after_id.unwrap_or(0)))
         .order(users::id.asc())
@@ -111,7 +119,11 @@ pub fn update_user(
         if loses_admin {
             // Lock every active admin row so two concurrent demotions cannot both pass.
             let admins: Vec<i64> = users::table
-                .filter(users::role.eq(Role::Admin.as_str()).and(users::active.eq(true)))
+                .filter(
+                    users::role
+                        .eq(Role::Admin.as_str())
+                        .and(users::active.eq(true)),
+                )
                 .select(users::id)
                 .for_update()
                 .load(conn)?;
@@ -122,13 +134,18 @@ pub fn update_user(
                 ));
             }
         }
-        let name = patch.name.as_ref().map_or(before.name.as_str(), DisplayName::as_str);
+        let name = patch
+            .name
+            .as_ref()
+            .map_or(before.name.as_str(), DisplayName::as_str);
         let role: &str = match patch.role {
             Some(r) => r.as_str(),
             None => &before.role,
         };
         let active = patch.active.unwrap_or(before.active);
-        let hash = password_hash.as_deref().unwrap_or(before.password_hash.as_str());
+        let hash = password_hash
+            .as_deref()
+            .unwrap_or(before.password_hash.as_str());
         let after = diesel::update(users::table.find(id))
             .set((
                 users::name.eq(name),

@@ -1,0 +1,136 @@
+//! Every malformed request gets the problem shape with the right status and a stable code.
+
+use reqwest::Method;
+use serde_json::json;
+
+use crate::helpers::spawn_app;
+
+#[tokio::test]
+async fn malformed_json_is_400() {
+    let app = spawn_app().await;
+    let reply = app
+        .send(
+            app.client
+                .post(app.url("/api/v1/auth/login"))
+                .header("content-type", "application/json")
+                .body(r#"{"email": "a@b.c", "password": "#),
+        )
+        .await;
+    assert_eq!(reply.status, 400);
+    assert_eq!(reply.problem_code(), "malformed_json");
+}
+
+#[tokio::test]
+async fn wrong_types_missing_and_unknown_fields_are_422_with_the_field() {
+    let app = spawn_app().await;
+    let cases = [
+        (
+            json!({"email": 5, "password": "x"}),
+            "email",
+            "invalid_type",
+        ),
+        (json!({"email": "a@b.c"}), "password", "required"),
+        (
+            json!({"email": "a@b.c", "password": "x", "admin": true}),
+            "admin",
+            "unknown_field",
+        ),
+    ];
+    for (body, field, code) in cases {
+        let reply = app.post("/api/v1/auth/login", None, &body).await;
+        assert_eq!(reply.status, 422, "{body}: {}", reply.text);
+        assert_eq!(reply.problem_code(), "validation_failed");
+        assert_eq!(reply.body["errors"][0]["field"], field, "{}", reply.text);
+        assert_eq!(reply.body["errors"][0]["code"], code, "{}", reply.text);
+    }
+}
+
+#[tokio::test]
+async fn nested_field_errors_name_the_path() {
+    let app = spawn_app().await;
+    let token = app.admin_token().await;
+    let reply = app
+        .post(
+            "/api/v1/api-clients",
+            Some(&token),
+            &json!({"name": "CRM", "scopes": ["leads:write", 7]}),
+        )
+        .await;
+    assert_eq!(reply.status, 422);
+    assert_eq!(reply.body["errors"][0]["field"], "scopes[1]");
+}
+
+#[tokio::test]
+async fn oversized_bodies_are_413() {
+    let app = spawn_app().await;
+    let big = "x".repeat(app.config.max_body_bytes + 1);
+    let reply = app
+        .post(
+            "/api/v1/auth/login",
+            None,
+            &json!({"email": big, "password": "x"}),
+        )
+        .await;
+    assert_eq!(reply.status, 413);
+    assert_eq!(reply.problem_code(), "payload_too_large");
+}
+
+#[tokio::test]
+async fn a_body_that_is_not_json_is_415() {
+    let app = spawn_app().await;
+    let reply = app
+        .send(
+            app.client
+                .post(app.url("/api/v1/auth/login"))
+                .header("content-type", "text/plain")
+                .body("email=a"),
+        )
+        .await;
+    assert_eq!(reply.status, 415);
+    assert_eq!(reply.problem_code(), "unsupported_media_type");
+}
+
+#[tokio::test]
+async fn bad_path_and_query_parameters_are_400() {
+    let app = spawn_app().await;
+    let token = app.admin_token().await;
+    let reply = app.get("/api/v1/users/not-a-number", Some(&token)).await;
+    assert_eq!(reply.status, 400);
+    assert_eq!(reply.problem_code(), "invalid_path_parameter");
+    let reply = app.get("/api/v1/users?limit=lots", Some(&token)).await;
+    assert_eq!(reply.status, 400);
+    assert_eq!(reply.problem_code(), "invalid_query");
+    let reply = app.get("/api/v1/users?limit=0", Some(&token)).await;
+    assert_eq!(reply.status, 400);
+    let reply = app.get("/api/v1/users?cursor=garbage", Some(&token)).await;
+    assert_eq!(reply.problem_code(), "invalid_cursor");
+}
+
+#[tokio::test]
+async fn unknown_routes_are_404_and_wrong_methods_405() {
+    let app = spawn_app().await;
+    let reply = app.get("/api/v1/no-such-thing", None).await;
+    assert_eq!(reply.status, 404);
+    assert_eq!(reply.problem_code(), "route_not_found");
+    let reply = app.get("/no-such-page-either", None).await;
+    assert_eq!(reply.status, 404);
+    assert_eq!(reply.problem_code(), "route_not_found");
+
+    let reply = app
+        .request(Method::DELETE, "/api/v1/auth/login", None, None)
+        .await;
+    assert_eq!(reply.status, 405);
+    assert_eq!(reply.problem_code(), "method_not_allowed");
+    let reply = app.request(Method::PUT, "/healthz", None, None).await;
+    assert_eq!(reply.status, 405);
+    assert_eq!(reply.problem_code(), "method_not_allowed");
+}
+
+#[tokio::test]
+async fn not_found_resources_are_404_problems() {
+    let app = spawn_app().await;
+    let token = app.admin_token().await;
+    let reply = app.get("/api/v1/users/424242", Some(&token)).await;
+    assert_eq!(reply.status, 404);
+    assert_eq!(reply.problem_code(), "not_found");
+}

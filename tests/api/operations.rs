@@ -1,0 +1,72 @@
+use crate::helpers::spawn_app;
+
+#[tokio::test]
+async fn healthz_answers_and_carries_a_request_id() {
+    let app = spawn_app().await;
+    let reply = app.get("/healthz", None).await;
+    assert_eq!(reply.status, 200);
+    assert_eq!(reply.body["status"], "ok");
+    let id = reply.header("x-request-id").expect("x-request-id header");
+    assert_eq!(id.len(), 36, "a UUID: {id}");
+}
+
+#[tokio::test]
+async fn readyz_follows_the_database() {
+    let app = spawn_app().await;
+    let reply = app.get("/readyz", None).await;
+    assert_eq!(reply.status, 200);
+
+    // Take the database away under the running server.
+    app.db.drop_now();
+    let reply = app.get("/readyz", None).await;
+    assert_eq!(reply.status, 503);
+    assert_eq!(reply.problem_code(), "unavailable");
+}
+
+#[tokio::test]
+async fn metrics_count_requests_by_route_pattern() {
+    let app = spawn_app().await;
+    let token = app.admin_token().await;
+    app.get("/api/v1/users/1", Some(&token)).await;
+    app.get("/api/v1/users/999", Some(&token)).await;
+    let reply = app.get("/metrics", None).await;
+    assert_eq!(reply.status, 200);
+    assert!(
+        reply.text.contains(
+            r#"http_requests_total{method="GET",route="/api/v1/users/{id}",status="200"} 1"#
+        ),
+        "{}",
+        reply.text
+    );
+    assert!(reply
+        .text
+        .contains(r#"route="/api/v1/users/{id}",status="404"} 1"#));
+    assert!(reply.text.contains(
+        r#"http_request_duration_seconds_count{method="POST",route="/api/v1/auth/login"} 1"#
+    ));
+}
+
+#[tokio::test]
+async fn the_openapi_document_and_docs_are_served() {
+    let app = spawn_app().await;
+    let reply = app.get("/api/v1/openapi.json", None).await;
+    assert_eq!(reply.status, 200);
+    assert_eq!(reply.body["openapi"], "3.1.0");
+    assert!(reply.body["paths"]["/api/v1/auth/login"]["post"].is_object());
+    let committed: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/openapi/openapi.json"))
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        reply.body, committed,
+        "openapi/openapi.json differs from the served document: run `make openapi`"
+    );
+    let docs = app.get("/docs/", None).await;
+    assert_eq!(docs.status, 200);
+    assert!(
+        docs.text.contains("swagger"),
+        "{}",
+        &docs.text[..200.min(docs.text.len())]
+    );
+}
