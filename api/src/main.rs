@@ -6,6 +6,9 @@ use api::{telemetry, Application};
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
+    if std::env::args().nth(1).as_deref() == Some("--healthcheck") {
+        std::process::exit(healthcheck().await);
+    }
     let config = match Config::from_env() {
         Ok(config) => config,
         Err(err) => {
@@ -41,4 +44,18 @@ async fn main() -> anyhow::Result<()> {
     app.run_until_stopped().await?;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// `ispbill --healthcheck`: exit 0 when the local server answers /healthz (for container
+/// health checks, where no curl is installed).
+async fn healthcheck() -> i32 {
+    let port = std::env::var("PORT").unwrap_or_else(|_| "8080".into());
+    let client = reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(2))
+        .build();
+    let Ok(client) = client else { return 1 };
+    match client.get(format!("http://127.0.0.1:{port}/healthz")).send().await {
+        Ok(response) if response.status().is_success() => 0,
+        _ => 1,
+    }
 }
