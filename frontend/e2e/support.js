@@ -1,0 +1,80 @@
+// Shared set-up for the end-to-end tests: configuration from the environment and a
+// headless Debian Chromium driven by playwright-core (which never downloads a browser).
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const frontendDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/**
+ * @param {string} name
+ * @returns {string}
+ */
+function requireEnv(name) {
+  const value = process.env[name];
+  if (value === undefined || value === '') {
+    throw new Error(
+      `${name} is not set. The end-to-end tests need E2E_BASE_URL (where the API serves the built SPA), ` +
+        'E2E_ADMIN_EMAIL and E2E_ADMIN_PASSWORD; they are never skipped.',
+    );
+  }
+  return value;
+}
+
+export const config = {
+  baseUrl: requireEnv('E2E_BASE_URL').replace(/\/+$/, ''),
+  adminEmail: requireEnv('E2E_ADMIN_EMAIL'),
+  adminPassword: requireEnv('E2E_ADMIN_PASSWORD'),
+  artifactsDir: path.resolve(frontendDir, process.env.E2E_ARTIFACTS ?? '../artifacts/e2e'),
+  chromiumPath: process.env.E2E_CHROMIUM ?? '/usr/bin/chromium',
+};
+
+mkdirSync(config.artifactsDir, { recursive: true });
+
+export const REFRESH_TOKEN_KEY = 'ispbill.refresh';
+
+/** @returns {Promise<import('playwright-core').Browser>} */
+export function launchBrowser() {
+  // playwright gives the browser a fresh temporary profile (--user-data-dir) of its own.
+  return chromium.launch({
+    executablePath: config.chromiumPath,
+    headless: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+}
+
+/**
+ * A fresh browser context (no cookies, no storage) and page, with the browser's console
+ * errors collected so a test can assert there were none.
+ * @param {import('playwright-core').Browser} browser
+ */
+export async function newPage(browser) {
+  const context = await browser.newContext({ baseURL: config.baseUrl, viewport: { width: 1280, height: 800 } });
+  context.setDefaultTimeout(15_000);
+  const page = await context.newPage();
+  /** @type {string[]} */
+  const pageErrors = [];
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  return { context, page, pageErrors };
+}
+
+/**
+ * Saves a screenshot named after the test when it failed, for whoever reads the CI log.
+ * @param {import('playwright-core').Page} page
+ * @param {string} testName
+ */
+export async function screenshotOnFailure(page, testName) {
+  const file = path.join(config.artifactsDir, `failed-${testName.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}.png`);
+  await page.screenshot({ path: file, fullPage: true }).catch(() => {});
+  return file;
+}

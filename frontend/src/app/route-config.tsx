@@ -1,0 +1,47 @@
+import type { ComponentType } from 'react';
+import type { RouteObject } from 'react-router';
+import { ComingSoon } from '@/components/ui/coming-soon';
+import { RouteErrorFallback } from './error-boundary';
+import { AppLayout } from './layout/app-layout';
+import { RequireAuth } from './require-auth';
+import { DashboardRoute } from './routes/dashboard';
+import { LoginRoute } from './routes/login';
+import { NotFoundRoute } from './routes/not-found';
+import { UsersRoute } from './routes/users';
+import { adminAreas, lifecycleStages, type Area } from './stages';
+
+/** Pages with a real implementation; every other area shows a placeholder. */
+const builtPages: Partial<Record<string, ComponentType>> = {
+  '/admin/users': UsersRoute,
+};
+
+function areaRoute(area: Area): RouteObject {
+  const Page = builtPages[area.path];
+  return {
+    path: area.path,
+    element: Page ? <Page /> : <ComingSoon title={area.label} summary={area.summary} />,
+  };
+}
+
+export const routes: RouteObject[] = [
+  {
+    errorElement: <RouteErrorFallback />,
+    children: [
+      { path: '/login', element: <LoginRoute /> },
+      {
+        element: (
+          <RequireAuth>
+            <AppLayout />
+          </RequireAuth>
+        ),
+        children: [
+          { index: true, element: <DashboardRoute /> },
+          ...lifecycleStages.map(areaRoute),
+          ...adminAreas.map(areaRoute),
+        ],
+      },
+      { path: '*', element: <NotFoundRoute /> },
+    ],
+  },
+];
+

@@ -1,0 +1,22 @@
+/** The areas of ispbill, in the order a subscriber moves through them. */
+export interface Area {
+  path: string;
+  label: string;
+  summary: string;
+}
+
+export const lifecycleStages: readonly Area[] = [
+  { path: '/leads', label: 'Leads', summary: 'Capture prospects and check whether their address can be served.' },
+  { path: '/customers', label: 'Customers', summary: 'Accounts, contacts, service addresses and their history.' },
+  { path: '/orders', label: 'Orders', summary: 'Plans ordered, changed and cancelled, with their effective dates.' },
+  { path: '/provisioning', label: 'Provisioning', summary: 'Turning services on and off on the network (RADIUS and other adapters).' },
+  { path: '/billing', label: 'Billing', summary: 'Bill runs, invoices, proration, usage rating and taxes.' },
+  { path: '/payments', label: 'Payments', summary: 'Payments received, gateways, and allocation to invoices.' },
+  { path: '/collections', label: 'Collections', summary: 'Overdue balances, dunning steps and suspensions.' },
+];
+
+export const adminAreas: readonly Area[] = [
+  { path: '/admin/users', label: 'Users', summary: 'Staff accounts and their roles.' },
+  { path: '/admin/api-clients', label: 'API clients', summary: 'Credentials and scopes for integrations that call the API.' },
+  { path: '/admin/audit-log', label: 'Audit log', summary: 'Who changed what, and when.' },
+];
