@@ -54,7 +54,11 @@ async fn healthcheck() -> i32 {
         .timeout(std::time::Duration::from_secs(2))
         .build();
     let Ok(client) = client else { return 1 };
-    match client.get(format!("http://127.0.0.1:{port}/healthz")).send().await {
+    match client
+        .get(format!("http://127.0.0.1:{port}/healthz"))
+        .send()
+        .await
+    {
         Ok(response) if response.status().is_success() => 0,
         _ => 1,
     }

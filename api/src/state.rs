@@ -30,7 +30,7 @@ pub struct RequestContext {
     pub actor: Actor,
     pub request_id: Option<String>,
     pub now: DateTime<Utc>,
-    /// The client's address as seen by the server (or the proxy's forwarded header).
+    /// The client's IP address as seen by the server.
     pub address: String,
 }
 
@@ -56,11 +56,11 @@ fn context_of(req: &HttpRequest) -> Result<RequestContext, ApiError> {
         .extensions()
         .get::<tracing_actix_web::RequestId>()
         .map(|id| id.to_string());
+    // The socket peer, not X-Forwarded-For: a header the client writes must not let it
+    // choose which rate-limit bucket it lands in.
     let address = req
-        .connection_info()
-        .realip_remote_addr()
-        .unwrap_or("unknown")
-        .to_owned();
+        .peer_addr()
+        .map_or_else(|| "unknown".to_owned(), |a| a.ip().to_string());
     Ok(RequestContext {
         actor,
         request_id,

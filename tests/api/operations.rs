@@ -70,3 +70,26 @@ async fn the_openapi_document_and_docs_are_served() {
         &docs.text[..200.min(docs.text.len())]
     );
 }
+
+#[tokio::test]
+async fn a_graceful_stop_completes_and_releases_the_port() {
+    let db = crate::helpers::TestDb::new();
+    let config = crate::helpers::test_config(&db);
+    let (app, _) = api::Application::build(
+        config,
+        std::sync::Arc::new(api::clock::FixedClock::at(crate::helpers::t0())),
+    )
+    .await
+    .unwrap();
+    let port = app.port();
+    let handle = app.handle();
+    let server = tokio::spawn(app.run_until_stopped());
+    let url = format!("http://127.0.0.1:{port}/healthz");
+    assert_eq!(reqwest::get(&url).await.unwrap().status(), 200);
+    handle.stop(true).await;
+    server.await.unwrap().unwrap();
+    assert!(
+        reqwest::get(&url).await.is_err(),
+        "still serving after stop"
+    );
+}
