@@ -44,3 +44,9 @@ done
 cd frontend
 E2E_BASE_URL="http://127.0.0.1:$port" E2E_ADMIN_EMAIL="$admin_email" \
   E2E_ADMIN_PASSWORD="$admin_password" E2E_ARTIFACTS="$artifacts" npm run e2e
+
+# Structured logs: the failed login above was logged as JSON inside its request's span.
+if ! grep '"failed login"' "$artifacts/server.log" | grep -q '"request_id"'; then
+  echo "e2e: the server's log lines do not carry the request id" >&2
+  exit 1
+fi

@@ -1,6 +1,7 @@
 //! Prometheus metrics: request counts and latencies by method, route pattern and status.
 //! Routes are labelled by their pattern (`/api/v1/users/{id}`), never the raw path, so the
-//! number of series stays bounded.
+//! number of series stays bounded. The same middleware writes the access log: one line per
+//! request, inside the request's span (so it carries the request id).
 
 use std::time::Instant;
 
@@ -65,12 +66,21 @@ pub async fn record_request(
         .match_pattern()
         .unwrap_or_else(|| "unmatched".to_owned());
     let metrics = req.app_data::<web::Data<Metrics>>().cloned();
+    let path = req.path().to_owned();
     let result = next.call(req).await;
+    let status = match &result {
+        Ok(res) => res.status().as_u16(),
+        Err(err) => err.as_response_error().status_code().as_u16(),
+    };
+    let elapsed = started.elapsed();
+    tracing::info!(
+        %method,
+        %path,
+        status,
+        elapsed_ms = elapsed.as_secs_f64() * 1000.0,
+        "request"
+    );
     if let Some(metrics) = metrics {
-        let status = match &result {
-            Ok(res) => res.status().as_u16(),
-            Err(err) => err.as_response_error().status_code().as_u16(),
-        };
         metrics
             .requests
             .with_label_values(&[method.as_str(), route.as_str(), &status.to_string()])
@@ -78,7 +88,7 @@ pub async fn record_request(
         metrics
             .latency
             .with_label_values(&[method.as_str(), route.as_str()])
-            .observe(started.elapsed().as_secs_f64());
+            .observe(elapsed.as_secs_f64());
     }
     result
 }

@@ -42,7 +42,11 @@ where
     T: Send + 'static,
 {
     let pool = pool.clone();
+    // Carry the request's span onto the blocking thread, so logs from services keep the
+    // request id.
+    let span = tracing::Span::current();
     actix_web::web::block(move || {
+        let _entered = span.enter();
         let mut conn = pool.get()?;
         f(&mut conn)
     })
