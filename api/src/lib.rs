@@ -7,6 +7,7 @@ pub mod db;
 pub mod domain;
 pub mod error;
 pub mod extract;
+pub mod idempotency;
 pub mod metrics;
 pub mod openapi;
 pub mod pagination;
@@ -145,6 +146,8 @@ fn build_app(
         .into_app()
         .configure(|cfg| spa::configure(cfg, static_dir.as_deref()))
         .default_service(web::to(extract::no_route))
+        // Innermost first: idempotency needs the caller that the access policy verified.
+        .wrap(from_fn(idempotency::guard))
         .wrap(from_fn(auth::middleware::enforce_policy))
         .wrap(from_fn(metrics::record_request))
         .wrap(from_fn(add_request_id_header))

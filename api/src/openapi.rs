@@ -6,8 +6,10 @@
 //! - the `application/problem+json` media type of every error response.
 
 use actix_web::App;
-use utoipa::openapi::path::Operation;
+use utoipa::openapi::path::{Operation, ParameterBuilder, ParameterIn};
+use utoipa::openapi::schema::{ObjectBuilder, Type};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme};
+use utoipa::openapi::Required;
 use utoipa::openapi::{Content, OpenApi as OpenApiDoc, Ref, RefOr, Response};
 use utoipa::OpenApi;
 use utoipa_actix_web::AppExt;
@@ -117,6 +119,35 @@ fn annotate_operation(path: &str, method: &str, op: &mut Operation) {
             );
         }
     }
+    if policy::is_idempotent(method, path) {
+        let parameter = ParameterBuilder::new()
+            .name("Idempotency-Key")
+            .parameter_in(ParameterIn::Header)
+            .required(Required::False)
+            .description(Some(
+                "Makes a retry safe: the first successful response is replayed for 24 hours to \
+                 every request with the same key and body (with `Idempotent-Replayed: true`).",
+            ))
+            .schema(Some(
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .max_length(Some(255)),
+            ))
+            .build();
+        op.parameters
+            .get_or_insert_with(Vec::new)
+            .push(RefOr::T(parameter));
+        add_error(
+            op,
+            "409",
+            "`idempotency_request_in_progress`: the first request with this key is still running",
+        );
+        add_error(
+            op,
+            "422",
+            "`idempotency_key_reused`: the key was used with another request",
+        );
+    }
     if op.request_body.is_some() {
         add_error(op, "400", "`malformed_json`: the body is not JSON");
         add_error(op, "413", "`payload_too_large`");
@@ -142,18 +173,26 @@ fn annotate_operation(path: &str, method: &str, op: &mut Operation) {
     }
 }
 
+/// Adds an error response, or appends the description to the one the handler declared.
 fn add_error(op: &mut Operation, status: &str, description: &str) {
-    op.responses
-        .responses
-        .entry(status.to_owned())
-        .or_insert_with(|| {
+    match op.responses.responses.get_mut(status) {
+        Some(RefOr::T(existing)) => {
+            if !existing.description.contains(description) {
+                existing.description = format!("{}; {description}", existing.description);
+            }
+        }
+        Some(RefOr::Ref(_)) => {}
+        None => {
             let mut response = Response::new(description);
             response.content.insert(
                 PROBLEM_CONTENT_TYPE.to_owned(),
                 RefOr::T(Content::new(Some(Ref::from_schema_name("Problem")))),
             );
-            RefOr::T(response)
-        });
+            op.responses
+                .responses
+                .insert(status.to_owned(), RefOr::T(response));
+        }
+    }
 }
 
 /// utoipa writes `application/json` for every body; errors are `application/problem+json`.

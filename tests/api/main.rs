@@ -6,6 +6,7 @@ mod audit;
 mod auth;
 mod errors;
 mod helpers;
+mod idempotency;
 mod operations;
 mod startup;
 mod users;

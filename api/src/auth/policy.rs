@@ -63,6 +63,25 @@ pub const POLICIES: &[RoutePolicy] = &[
     route("GET", "/api/v1/openapi.json", Access::Public),
 ];
 
+/// POST routes that ignore `Idempotency-Key`: logins and token grants (retrying them is
+/// harmless and their answers are credentials), and answers that carry a secret shown once,
+/// which must never be stored to be replayed.
+pub const NOT_IDEMPOTENT: &[&str] = &[
+    "/api/v1/auth/login",
+    "/api/v1/auth/refresh",
+    "/api/v1/auth/token",
+    "/api/v1/auth/logout",
+    "/api/v1/api-clients",
+    "/api/v1/api-clients/{id}/rotate-secret",
+];
+
+/// Whether a POST route honours `Idempotency-Key`.
+pub fn is_idempotent(method: &str, path: &str) -> bool {
+    method.eq_ignore_ascii_case("POST")
+        && find(method, path).is_some()
+        && !NOT_IDEMPOTENT.contains(&path)
+}
+
 /// Routes in `POLICIES` that are deliberately not operations of the OpenAPI document.
 pub const UNDOCUMENTED: &[&str] = &["/api/v1/openapi.json"];
 

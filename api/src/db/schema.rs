@@ -117,8 +117,25 @@ diesel::allow_tables_to_appear_in_same_query!(
     audit_log,
     customers,
     events,
+    idempotency_keys,
     login_failures,
     plans,
     refresh_tokens,
     users,
 );
+
+diesel::table! {
+    idempotency_keys (id) {
+        id -> Int8,
+        principal -> Text,
+        idempotency_key -> Text,
+        method -> Text,
+        path -> Text,
+        request_digest -> Bytea,
+        response_status -> Nullable<Int2>,
+        response_headers -> Nullable<Jsonb>,
+        response_body -> Nullable<Bytea>,
+        created_at -> Timestamptz,
+        completed_at -> Nullable<Timestamptz>,
+    }
+}

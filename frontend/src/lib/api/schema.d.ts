@@ -541,7 +541,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiClientPage"];
                 };
             };
-            /** @description `invalid_query`, `invalid_cursor` */
+            /** @description `invalid_query`, `invalid_cursor`; `invalid_path_parameter`, `invalid_query` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -825,7 +825,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiClient"];
                 };
             };
-            /** @description `malformed_json`: the body is not JSON */
+            /** @description `malformed_json`: the body is not JSON; `invalid_path_parameter`, `invalid_query` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1000,7 +1000,7 @@ export interface operations {
                     "application/json": components["schemas"]["AuditEntryPage"];
                 };
             };
-            /** @description `invalid_query`, `invalid_cursor` */
+            /** @description `invalid_query`, `invalid_cursor`; `invalid_path_parameter`, `invalid_query` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1358,7 +1358,7 @@ export interface operations {
                     "application/json": components["schemas"]["ClientTokenResponse"];
                 };
             };
-            /** @description `unsupported_grant_type`, `invalid_scope`, `invalid_request` */
+            /** @description `unsupported_grant_type`, `invalid_scope`, `invalid_request`; `malformed_json`: the body is not JSON */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1446,7 +1446,7 @@ export interface operations {
                     "application/json": components["schemas"]["UserPage"];
                 };
             };
-            /** @description `invalid_query`, `invalid_cursor` */
+            /** @description `invalid_query`, `invalid_cursor`; `invalid_path_parameter`, `invalid_query` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1487,7 +1487,10 @@ export interface operations {
     create_user: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first successful response is replayed for 24 hours to every request with the same key and body (with `Idempotent-Replayed: true`). */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1506,7 +1509,7 @@ export interface operations {
                     "application/json": components["schemas"]["User"];
                 };
             };
-            /** @description `malformed_json`: the body is not JSON */
+            /** @description `malformed_json`: the body is not JSON; `invalid_path_parameter`, `invalid_query` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1533,7 +1536,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `email_taken` */
+            /** @description `email_taken`; `idempotency_request_in_progress`: the first request with this key is still running */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1560,7 +1563,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `validation_failed`: see `errors` for each field */
+            /** @description `idempotency_key_reused`: the key was used with another request; `validation_failed`: see `errors` for each field */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -1673,7 +1676,7 @@ export interface operations {
                     "application/json": components["schemas"]["User"];
                 };
             };
-            /** @description `malformed_json`: the body is not JSON */
+            /** @description `malformed_json`: the body is not JSON; `invalid_path_parameter`, `invalid_query` */
             400: {
                 headers: {
                     [name: string]: unknown;
