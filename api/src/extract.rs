@@ -194,7 +194,12 @@ pub async fn no_route(req: HttpRequest) -> HttpResponse {
 }
 
 pub fn route_error(req: &HttpRequest) -> ApiError {
-    if req.match_pattern().is_some() {
+    // A resource with this path exists (under another method) unless the only match is the
+    // API scope's prefix or the SPA's catch-all at the root.
+    let pattern = req.resource_map().match_pattern(req.match_info().as_str());
+    let resource_exists =
+        pattern.is_some_and(|p| !p.is_empty() && p != crate::auth::policy::API_PREFIX);
+    if resource_exists {
         ApiError::new(
             StatusCode::METHOD_NOT_ALLOWED,
             "method_not_allowed",

@@ -42,7 +42,8 @@ pub async fn guard(
     };
     let applies = req.method() == Method::POST
         && req
-            .match_pattern()
+            .resource_map()
+            .match_pattern(req.match_info().as_str())
             .is_some_and(|pattern| policy::is_idempotent("POST", &pattern));
     let principal = req
         .extensions()

@@ -61,3 +61,42 @@ async fn every_route_admits_exactly_the_roles_of_its_policy() {
     }
     assert!(checked > 50, "only {checked} checks ran");
 }
+
+#[tokio::test]
+async fn spelling_a_path_differently_does_not_skip_the_policy() {
+    let app = spawn_app().await;
+    let viewer = app.token_for(Role::Viewer, 999_999);
+    for path in [
+        "/api/v1/%75sers",
+        "/%61pi/v1/users",
+        "/api/v1/user%73",
+        "/api/%76%31/users",
+        "/api/v1/users/",
+        "//api/v1/users",
+        "/API/v1/users",
+    ] {
+        let anonymous = app.get(path, None).await;
+        assert!(
+            anonymous.status == 401 || anonymous.status == 404,
+            "GET {path} without a token: {} {}",
+            anonymous.status,
+            anonymous.text
+        );
+        let reply = app.get(path, Some(&viewer)).await;
+        assert!(
+            reply.status == 403 || reply.status == 404,
+            "GET {path} as viewer: {} {}",
+            reply.status,
+            reply.text
+        );
+        let created = app
+            .post(path, None, &json!({"email": "x@isp.test", "name": "X", "role": "admin", "password": "twelve-chars-at-least"}))
+            .await;
+        assert!(
+            created.status == 401 || created.status == 404,
+            "POST {path}: {}",
+            created.text
+        );
+    }
+    assert_eq!(app.count("users", "email = 'x@isp.test'"), 0);
+}

@@ -93,3 +93,35 @@ async fn a_graceful_stop_completes_and_releases_the_port() {
         "still serving after stop"
     );
 }
+
+#[tokio::test]
+async fn the_spa_is_served_for_its_routes_but_never_for_api_paths() {
+    let dir = std::env::temp_dir().join(format!("ispbill-spa-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("index.html"),
+        "<!doctype html><title>ispbill spa</title>",
+    )
+    .unwrap();
+    let static_dir = dir.clone();
+    let app = crate::helpers::spawn_app_with(move |c| c.static_dir = Some(static_dir)).await;
+
+    for route in ["/", "/login", "/customers/42"] {
+        let reply = app.get(route, None).await;
+        assert_eq!(reply.status, 200, "{route}");
+        assert!(
+            reply.text.contains("ispbill spa"),
+            "{route}: {}",
+            reply.text
+        );
+    }
+    let reply = app.get("/api/v1/no-such-route", None).await;
+    assert_eq!(reply.status, 404);
+    assert_eq!(reply.problem_code(), "route_not_found");
+    let reply = app.get("/api/v2/users", None).await;
+    assert_eq!(reply.status, 404);
+    assert_eq!(reply.problem_code(), "route_not_found");
+    let reply = app.get("/api/v1/%75sers", None).await;
+    assert_eq!(reply.status, 401, "{}", reply.text);
+    std::fs::remove_dir_all(dir).unwrap();
+}

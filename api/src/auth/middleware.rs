@@ -32,27 +32,32 @@ pub async fn enforce_policy(
     }
 }
 
-/// `Ok(None)`: no check applies (public or not an API route); `Ok(Some)`: a verified caller
+/// `Ok(None)`: no check applies (public, or not an API route); `Ok(Some)`: a verified caller
 /// the route admits.
 fn authorize(req: &ServiceRequest) -> Result<Option<Principal>, ApiError> {
-    if !req.path().starts_with("/api/") {
-        return Ok(None);
-    }
-    let Some(pattern) = req.match_pattern() else {
-        // No such route: the default service answers 404.
+    // Match exactly as the router will: on the percent-decoded path (`/api/v1/%75sers` is
+    // `/api/v1/users`) against the same resource map. Reading the raw request line here
+    // would let an encoded path reach a handler unchecked.
+    let path = req.match_info().as_str();
+    let Some(pattern) = req.resource_map().match_pattern(path) else {
         return Ok(None);
     };
-    let Some(route) = policy::find(req.method().as_str(), &pattern) else {
-        if policy::path_is_known(&pattern) {
-            return Err(ApiError::new(
-                StatusCode::METHOD_NOT_ALLOWED,
-                "method_not_allowed",
-                format!("{} is not allowed on {}", req.method(), req.path()),
-            ));
-        }
-        // A route registered without a policy is a programming error; refuse, loudly.
+    // Only the `/api/v1` scope itself matched (no resource under it), or a non-API route
+    // (the SPA's catch-all): the router answers 404 or serves the page.
+    if !pattern.starts_with("/api/") || pattern == policy::API_PREFIX {
+        return Ok(None);
+    }
+    if !policy::path_is_known(&pattern) {
+        // An API resource registered without a policy is a programming error: deny by default.
         tracing::error!(route = %pattern, "route has no access policy; refusing");
         return Err(ApiError::forbidden("this route has no access policy"));
+    }
+    let Some(route) = policy::find(req.method().as_str(), &pattern) else {
+        return Err(ApiError::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method_not_allowed",
+            format!("{} is not allowed on {}", req.method(), path),
+        ));
     };
     if route.access == Access::Public {
         return Ok(None);

@@ -35,6 +35,9 @@ const fn route(method: &'static str, path: &'static str, access: Access) -> Rout
     }
 }
 
+/// The scope every API route lives under.
+pub const API_PREFIX: &str = "/api/v1";
+
 const ADMIN: Access = Access::Roles(&[Admin]);
 
 /// Every API route. Keep it sorted by area, then path.
