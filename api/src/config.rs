@@ -21,7 +21,7 @@ pub struct Config {
     pub environment: Environment,
     /// PostgreSQL URL, e.g. `postgres://postgres@127.0.0.1:5432/ispbill`.
     pub database_url: String,
-    /// Address to bind; `0.0.0.0` in containers.
+    /// Address to bind: `127.0.0.1` in development, `0.0.0.0` in production.
     pub host: String,
     /// Port to listen on; `0` picks a free one (tests).
     pub port: u16,
@@ -75,10 +75,6 @@ pub enum ConfigError {
     },
 }
 
-/// The signing key used when none is configured outside production. Public by design:
-/// tokens signed with it are worthless anywhere else.
-const DEVELOPMENT_JWT_SECRET: &str = "ispbill-development-secret-do-not-use-in-production";
-
 impl Config {
     /// Reads the configuration from the process environment.
     pub fn from_env() -> Result<Self, ConfigError> {
@@ -109,7 +105,10 @@ impl Config {
             }
             (Some(secret), _) => secret,
             (None, Environment::Production) => return Err(ConfigError::Missing("JWT_SECRET")),
-            (None, Environment::Development) => DEVELOPMENT_JWT_SECRET.to_owned(),
+            // A fresh random key per process: a constant one in the source would let anyone
+            // who can reach a development server forge an admin token. Sessions survive a
+            // restart anyway, since the SPA refreshes with its (database-backed) refresh token.
+            (None, Environment::Development) => crate::auth::secrets::generate("dev"),
         };
         let database_url = match (lookup("DATABASE_URL"), environment) {
             (Some(url), _) => url,
@@ -133,10 +132,14 @@ impl Config {
                 })
             }
         };
-        Ok(Config {
+        let config = Config {
             environment,
             database_url,
-            host: lookup("HOST").unwrap_or_else(|| "0.0.0.0".to_owned()),
+            host: lookup("HOST").unwrap_or_else(|| match environment {
+                // Development listens on loopback only; containers set HOST=0.0.0.0.
+                Environment::Development => "127.0.0.1".to_owned(),
+                Environment::Production => "0.0.0.0".to_owned(),
+            }),
             port: parse(&lookup, "PORT", 8080)?,
             jwt_secret,
             access_token_ttl_secs: parse(&lookup, "ACCESS_TOKEN_TTL_SECS", 900)?,
@@ -161,7 +164,40 @@ impl Config {
             login_max_failures_per_account: parse(&lookup, "LOGIN_MAX_FAILURES_PER_ACCOUNT", 5)?,
             login_max_failures_per_address: parse(&lookup, "LOGIN_MAX_FAILURES_PER_ADDRESS", 20)?,
             login_window_secs: parse(&lookup, "LOGIN_WINDOW_SECS", 15 * 60)?,
-        })
+        };
+        config.check_ranges()?;
+        Ok(config)
+    }
+
+    /// Zero or negative sizes and durations would panic deep inside a library or silently
+    /// disable a protection; refuse them at startup with the variable's name.
+    fn check_ranges(&self) -> Result<(), ConfigError> {
+        let positive: [(&'static str, i64); 8] = [
+            ("DB_POOL_SIZE", i64::from(self.db_pool_size)),
+            ("WORKERS", self.workers as i64),
+            ("ACCESS_TOKEN_TTL_SECS", self.access_token_ttl_secs),
+            ("REFRESH_TOKEN_TTL_SECS", self.refresh_token_ttl_secs),
+            ("MAX_BODY_BYTES", self.max_body_bytes as i64),
+            (
+                "LOGIN_MAX_FAILURES_PER_ACCOUNT",
+                self.login_max_failures_per_account,
+            ),
+            (
+                "LOGIN_MAX_FAILURES_PER_ADDRESS",
+                self.login_max_failures_per_address,
+            ),
+            ("LOGIN_WINDOW_SECS", self.login_window_secs),
+        ];
+        for (name, value) in positive {
+            if value <= 0 {
+                return Err(ConfigError::Invalid {
+                    name,
+                    value: value.to_string(),
+                    reason: "must be greater than zero",
+                });
+            }
+        }
+        Ok(())
     }
 }
 
@@ -218,6 +254,30 @@ mod tests {
         assert!(!c.demo_data);
         assert_eq!(c.db_pool_size, 8);
         assert_eq!(c.log_format, LogFormat::Pretty);
+        assert_eq!(c.host, "127.0.0.1");
+    }
+
+    #[test]
+    fn without_a_secret_each_development_process_signs_with_its_own_key() {
+        let a = config(&[]).unwrap().jwt_secret;
+        let b = config(&[]).unwrap().jwt_secret;
+        assert_ne!(a, b);
+        assert!(a.len() >= 32);
+    }
+
+    #[test]
+    fn zero_sizes_are_refused() {
+        for name in [
+            "DB_POOL_SIZE",
+            "WORKERS",
+            "ACCESS_TOKEN_TTL_SECS",
+            "LOGIN_WINDOW_SECS",
+        ] {
+            assert!(
+                matches!(config(&[(name, "0")]), Err(ConfigError::Invalid { name: n, .. }) if n == name),
+                "{name}=0 accepted"
+            );
+        }
     }
 
     #[test]
@@ -239,6 +299,7 @@ mod tests {
         ])
         .unwrap();
         assert_eq!(c.log_format, LogFormat::Json);
+        assert_eq!(c.host, "0.0.0.0");
     }
 
     #[test]

@@ -245,7 +245,16 @@ pub async fn ensure_problem_body<B: MessageBody + 'static>(
         status.canonical_reason().unwrap_or("error").to_lowercase(),
     )
     .to_problem();
-    let (req, _old) = res.into_parts();
-    let new: HttpResponse = problem_response(status, &problem, None);
+    let (req, old) = res.into_parts();
+    let mut new: HttpResponse = problem_response(status, &problem, None);
+    // Keep what the original said besides its body: Allow, Retry-After, x-request-id, …
+    for (name, value) in old.headers() {
+        if name != header::CONTENT_TYPE
+            && name != header::CONTENT_LENGTH
+            && !new.headers().contains_key(name)
+        {
+            new.headers_mut().insert(name.clone(), value.clone());
+        }
+    }
     Ok(ServiceResponse::new(req, new).map_into_right_body())
 }

@@ -169,19 +169,19 @@ async fn refresh_tokens_expire() {
 }
 
 #[tokio::test]
-async fn logout_revokes_the_refresh_token() {
+async fn logout_revokes_the_refresh_token_even_after_the_access_token_expired() {
     let app = spawn_app().await;
     let login = app.login(ADMIN_EMAIL, ADMIN_PASSWORD).await;
-    let access = login.body["access_token"].as_str().unwrap();
     let refresh = login.body["refresh_token"].as_str().unwrap();
+    app.clock.advance(Duration::minutes(30));
     let reply = app
         .post(
             "/api/v1/auth/logout",
-            Some(access),
+            None,
             &json!({"refresh_token": refresh}),
         )
         .await;
-    assert_eq!(reply.status, 204);
+    assert_eq!(reply.status, 204, "{}", reply.text);
     let reply = app
         .post(
             "/api/v1/auth/refresh",
@@ -191,6 +191,30 @@ async fn logout_revokes_the_refresh_token() {
         .await;
     assert_eq!(reply.status, 401);
     assert_eq!(app.count("refresh_tokens", "revoked_at IS NULL"), 0);
+    assert_eq!(
+        app.count("audit_log", "action = 'session.ended' AND actor = 'user:1'"),
+        1
+    );
+    // Logging out twice, or with a made-up token, is not an error.
+    let again = app
+        .post(
+            "/api/v1/auth/logout",
+            None,
+            &json!({"refresh_token": refresh}),
+        )
+        .await;
+    assert_eq!(again.status, 204);
+}
+
+#[tokio::test]
+async fn a_burst_of_parallel_guesses_gets_no_more_tries_than_the_limit() {
+    let app = spawn_app().await;
+    let attempts = (0..12).map(|_| app.login(ADMIN_EMAIL, "wrong-password-guess"));
+    let replies = futures_util::future::join_all(attempts).await;
+    let refused = replies.iter().filter(|r| r.status == 401).count();
+    let limited = replies.iter().filter(|r| r.status == 429).count();
+    assert_eq!(refused + limited, 12);
+    assert_eq!(refused, 5, "exactly the per-account limit was tried");
 }
 
 #[tokio::test]

@@ -1,6 +1,7 @@
 //! Staff user administration.
 
 use api::auth::Role;
+use diesel::RunQueryDsl;
 use serde_json::json;
 
 use crate::helpers::{spawn_app, UserBuilder};
@@ -209,4 +210,45 @@ async fn users_are_listed_in_pages() {
     ids.dedup();
     assert_eq!(ids.len(), n, "no user appears twice");
     assert_eq!(n, 5);
+}
+
+#[tokio::test]
+async fn when_recording_the_change_fails_the_change_is_rolled_back() {
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    // Make every audit insert fail, as a full disk or a broken constraint would.
+    diesel::sql_query(
+        "CREATE FUNCTION refuse_audit() RETURNS trigger LANGUAGE plpgsql AS \
+         $$ BEGIN RAISE EXCEPTION 'audit unavailable'; END $$",
+    )
+    .execute(&mut app.conn())
+    .unwrap();
+    diesel::sql_query("CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_log FOR EACH ROW EXECUTE FUNCTION refuse_audit()")
+        .execute(&mut app.conn())
+        .unwrap();
+    let users_before = app.count("users", "");
+    let reply = app
+        .post(
+            "/api/v1/users",
+            Some(&admin),
+            &json!({"email": "half@isp.test", "name": "Half", "role": "agent", "password": "twelve-chars-at-least"}),
+        )
+        .await;
+    assert_eq!(reply.status, 500);
+    assert_eq!(reply.problem_code(), "internal_error");
+    assert!(
+        !reply.text.contains("audit unavailable"),
+        "the cause is not sent: {}",
+        reply.text
+    );
+    assert_eq!(
+        app.count("users", ""),
+        users_before,
+        "the user was written without its audit record"
+    );
+    let reply = app
+        .patch("/api/v1/users/1", Some(&admin), &json!({"name": "Renamed"}))
+        .await;
+    assert_eq!(reply.status, 500);
+    assert_eq!(app.count("users", "id = 1 AND name = 'Renamed'"), 0);
 }

@@ -46,7 +46,7 @@ pub const POLICIES: &[RoutePolicy] = &[
     route("POST", "/api/v1/auth/login", Access::Public),
     route("POST", "/api/v1/auth/refresh", Access::Public),
     route("POST", "/api/v1/auth/token", Access::Public),
-    route("POST", "/api/v1/auth/logout", Access::Authenticated),
+    route("POST", "/api/v1/auth/logout", Access::Public),
     route("GET", "/api/v1/auth/me", Access::Authenticated),
     // staff users
     route("GET", "/api/v1/users", ADMIN),

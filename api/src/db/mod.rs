@@ -52,3 +52,19 @@ where
     })
     .await?
 }
+
+/// Runs `f` on the blocking thread pool with the pool itself, for work that must not hold a
+/// connection throughout (password hashing between two transactions).
+pub async fn run_with_pool<T, F>(pool: &DbPool, f: F) -> Result<T, ApiError>
+where
+    F: FnOnce(&DbPool) -> Result<T, ApiError> + Send + 'static,
+    T: Send + 'static,
+{
+    let pool = pool.clone();
+    let span = tracing::Span::current();
+    actix_web::web::block(move || {
+        let _entered = span.enter();
+        f(&pool)
+    })
+    .await?
+}

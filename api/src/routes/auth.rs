@@ -136,9 +136,9 @@ pub async fn login(
 ) -> ApiResult<web::Json<TokenResponse>> {
     let body = body.into_inner();
     let st = state.clone();
-    let tokens = db::run(&state.pool, move |conn| {
+    let tokens = db::run_with_pool(&state.pool, move |pool| {
         sessions::login(
-            conn,
+            pool,
             &ctx,
             &st.config,
             &st.tokens,
@@ -178,6 +178,9 @@ pub async fn refresh(
 }
 
 /// End a session: its refresh token (and every token rotated from it) stops working.
+///
+/// The refresh token is the credential; no access token is needed, so a session can be ended
+/// after its access token expired.
 #[utoipa::path(
     tag = "auth",
     request_body = LogoutRequest,
@@ -187,12 +190,11 @@ pub async fn refresh(
 pub async fn logout(
     state: State,
     ctx: RequestContext,
-    principal: Principal,
     body: Json<LogoutRequest>,
 ) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
     db::run(&state.pool, move |conn| {
-        sessions::logout(conn, &ctx, &principal, &body.refresh_token)
+        sessions::logout(conn, &ctx, &body.refresh_token)
     })
     .await?;
     Ok(HttpResponse::NoContent().finish())

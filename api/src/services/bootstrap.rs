@@ -9,7 +9,7 @@ use diesel::PgConnection;
 use crate::auth::password::hash_password;
 use crate::auth::{secrets, Role};
 use crate::db::models::{NewUserRow, UserRow};
-use crate::db::schema::users;
+use crate::db::schema::{refresh_tokens, users};
 use crate::domain::identity::EmailAddress;
 use crate::services::audit::{self, Actor, Change};
 
@@ -45,6 +45,8 @@ pub fn ensure_admin(
             .map(str::to_owned)
             .or_else(|| generated.clone())
             .unwrap_or_default();
+        crate::auth::password::check_password_strength(&password)
+            .map_err(|e| anyhow::anyhow!("ADMIN_PASSWORD {e}"))?;
         let hash = hash_password(&password)?;
         let existing = users::table
             .filter(users::email.eq(email.as_str()))
@@ -52,15 +54,25 @@ pub fn ensure_admin(
             .first(conn)
             .optional()?;
         let row = match existing {
-            Some(user) => diesel::update(users::table.find(user.id))
-                .set((
-                    users::role.eq(Role::Admin.as_str()),
-                    users::active.eq(true),
-                    users::password_hash.eq(&hash),
-                    users::updated_at.eq(now),
-                ))
-                .returning(UserRow::as_returning())
-                .get_result(conn)?,
+            Some(user) => {
+                // Its password changes here, so its old sessions end.
+                diesel::update(
+                    refresh_tokens::table
+                        .filter(refresh_tokens::user_id.eq(user.id))
+                        .filter(refresh_tokens::revoked_at.is_null()),
+                )
+                .set(refresh_tokens::revoked_at.eq(now))
+                .execute(conn)?;
+                diesel::update(users::table.find(user.id))
+                    .set((
+                        users::role.eq(Role::Admin.as_str()),
+                        users::active.eq(true),
+                        users::password_hash.eq(&hash),
+                        users::updated_at.eq(now),
+                    ))
+                    .returning(UserRow::as_returning())
+                    .get_result(conn)?
+            }
             None => diesel::insert_into(users::table)
                 .values(NewUserRow {
                     email: email.as_str(),

@@ -18,6 +18,7 @@ use crate::auth::{policy, secrets, Principal, Role, Subject};
 use crate::config::Config;
 use crate::db::models::{ApiClientRow, NewRefreshTokenRow, RefreshTokenRow, UserRow};
 use crate::db::schema::{api_clients, login_failures, refresh_tokens, users};
+use crate::db::DbPool;
 use crate::error::{ApiError, ApiResult};
 use crate::services::audit::{self, Actor, Change};
 use crate::state::RequestContext;
@@ -86,37 +87,76 @@ fn retry_after(oldest: Option<DateTime<Utc>>, window: Duration, now: DateTime<Ut
     ApiError::rate_limited((free_at - now).num_seconds())
 }
 
-fn record_failure(
+/// Opens a login attempt: under per-account and per-address locks, refuses when either is
+/// over its limit, then records the attempt as a failure up front. Concurrent attempts thus
+/// count against each other (no burst slips past the limit); a success deletes the row.
+/// Returns the attempt's id.
+fn begin_attempt(
     conn: &mut PgConnection,
+    config: &Config,
     account_key: &str,
     address: &str,
     now: DateTime<Utc>,
-) -> ApiResult<()> {
-    diesel::insert_into(login_failures::table)
+) -> ApiResult<i64> {
+    // Always account first, then address: one lock order, so no deadlock.
+    diesel::sql_query(
+        "SELECT pg_advisory_xact_lock(hashtext($1)), pg_advisory_xact_lock(hashtext($2))",
+    )
+    .bind::<diesel::sql_types::Text, _>(format!("login:{account_key}"))
+    .bind::<diesel::sql_types::Text, _>(format!("login-address:{address}"))
+    .execute(conn)?;
+    check_rate_limit(conn, config, account_key, address, now)?;
+    // Rows that fell out of the window are no longer needed.
+    let since = now - Duration::seconds(config.login_window_secs);
+    diesel::delete(
+        login_failures::table
+            .filter(
+                login_failures::email
+                    .eq(account_key)
+                    .or(login_failures::address.eq(address)),
+            )
+            .filter(login_failures::failed_at.le(since)),
+    )
+    .execute(conn)?;
+    Ok(diesel::insert_into(login_failures::table)
         .values((
             login_failures::email.eq(account_key),
             login_failures::address.eq(address),
             login_failures::failed_at.eq(now),
         ))
-        .execute(conn)?;
-    Ok(())
+        .returning(login_failures::id)
+        .get_result(conn)?)
 }
 
+/// The key failures are counted under; bounded so a huge client id cannot bloat the table.
+fn account_key(raw: &str) -> String {
+    raw.trim().to_lowercase().chars().take(320).collect()
+}
+
+/// Password login. Takes the pool rather than a connection: argon2 runs between two short
+/// transactions, so a burst of logins never holds database connections while hashing.
 pub fn login(
-    conn: &mut PgConnection,
+    pool: &DbPool,
     ctx: &RequestContext,
     config: &Config,
     signer: &TokenSigner,
     email: &str,
     password: &str,
 ) -> ApiResult<IssuedTokens> {
-    let email = email.trim().to_lowercase();
-    check_rate_limit(conn, config, &email, &ctx.address, ctx.now)?;
-    let user = users::table
-        .filter(users::email.eq(&email))
-        .select(UserRow::as_select())
-        .first(conn)
-        .optional()?;
+    let email = account_key(email);
+    let user = {
+        let mut conn = pool.get()?;
+        conn.transaction(|conn| {
+            begin_attempt(conn, config, &email, &ctx.address, ctx.now)?;
+            Ok::<_, ApiError>(
+                users::table
+                    .filter(users::email.eq(&email))
+                    .select(UserRow::as_select())
+                    .first(conn)
+                    .optional()?,
+            )
+        })?
+    };
     let verified = match &user {
         Some(u) => verify_password(password, &u.password_hash) && u.active,
         None => {
@@ -125,11 +165,12 @@ pub fn login(
         }
     };
     let Some(user) = user.filter(|_| verified) else {
-        record_failure(conn, &email, &ctx.address, ctx.now)?;
         tracing::info!(address = %ctx.address, "failed login");
         return Err(invalid_credentials());
     };
+    let mut conn = pool.get()?;
     conn.transaction(|conn| {
+        // Success clears the account's failures, this attempt's included.
         diesel::delete(login_failures::table.filter(login_failures::email.eq(&email)))
             .execute(conn)?;
         let user = diesel::update(users::table.find(user.id))
@@ -278,39 +319,39 @@ pub fn refresh(
     }
 }
 
-/// Revokes the session the refresh token belongs to, if it is the caller's. Idempotent.
-pub fn logout(
-    conn: &mut PgConnection,
-    ctx: &RequestContext,
-    principal: &Principal,
-    token: &str,
-) -> ApiResult<()> {
-    let Subject::User(user_id) = principal.subject else {
-        return Ok(());
-    };
+/// Ends the session the refresh token belongs to. Holding the refresh token is the proof,
+/// so an expired access token does not stop a logout. Idempotent: an unknown or already
+/// revoked token is not an error.
+pub fn logout(conn: &mut PgConnection, ctx: &RequestContext, token: &str) -> ApiResult<()> {
     let digest = secrets::digest(token);
     conn.transaction(|conn| {
-        let family: Option<uuid::Uuid> = refresh_tokens::table
+        let session: Option<(uuid::Uuid, i64)> = refresh_tokens::table
             .filter(refresh_tokens::token_digest.eq(&digest))
-            .filter(refresh_tokens::user_id.eq(user_id))
-            .select(refresh_tokens::family_id)
+            .select((refresh_tokens::family_id, refresh_tokens::user_id))
             .first(conn)
             .optional()?;
-        if let Some(family_id) = family {
-            if revoke_family(conn, family_id, ctx.now)? > 0 {
-                audit::record(
-                    conn,
-                    ctx,
-                    Change {
-                        action: "session.ended",
-                        entity_type: "user",
-                        entity_id: user_id.to_string(),
-                        before: None,
-                        after: None,
-                        customer_id: None,
-                    },
-                )?;
-            }
+        let Some((family_id, user_id)) = session else {
+            return Ok(());
+        };
+        if revoke_family(conn, family_id, ctx.now)? > 0 {
+            let user = users::table
+                .find(user_id)
+                .select(UserRow::as_select())
+                .first(conn)?;
+            audit::record_as(
+                conn,
+                &Actor::Principal(principal_of(&user)?),
+                ctx.request_id.as_deref(),
+                ctx.now,
+                Change {
+                    action: "session.ended",
+                    entity_type: "user",
+                    entity_id: user_id.to_string(),
+                    before: None,
+                    after: None,
+                    customer_id: None,
+                },
+            )?;
         }
         Ok(())
     })
@@ -327,22 +368,25 @@ pub fn client_credentials(
     client_secret: &str,
     requested_scope: Option<&str>,
 ) -> ApiResult<ClientToken> {
-    let account_key = format!("client:{client_id}");
-    check_rate_limit(conn, config, &account_key, &ctx.address, ctx.now)?;
-    let client = api_clients::table
-        .filter(api_clients::client_id.eq(client_id))
-        .select(ApiClientRow::as_select())
-        .first(conn)
-        .optional()?;
+    let key = account_key(&format!("client:{client_id}"));
+    let (attempt, client) = conn.transaction(|conn| {
+        let attempt = begin_attempt(conn, config, &key, &ctx.address, ctx.now)?;
+        let client = api_clients::table
+            .filter(api_clients::client_id.eq(client_id))
+            .select(ApiClientRow::as_select())
+            .first(conn)
+            .optional()?;
+        Ok::<_, ApiError>((attempt, client))
+    })?;
     let digest = secrets::digest(client_secret);
     let client = client.filter(|c| c.active && bool::from(c.secret_digest.ct_eq(&digest)));
     let Some(client) = client else {
-        record_failure(conn, &account_key, &ctx.address, ctx.now)?;
         return Err(ApiError::unauthorized(
             "invalid_client",
             "the client id or secret is incorrect",
         ));
     };
+    diesel::delete(login_failures::table.find(attempt)).execute(conn)?;
     let scopes: Vec<String> = match requested_scope.map(str::trim).filter(|s| !s.is_empty()) {
         None => client.scopes.clone(),
         Some(requested) => {

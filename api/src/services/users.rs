@@ -106,6 +106,24 @@ pub fn update_user(
 ) -> ApiResult<UserRow> {
     let password_hash = patch.password.as_deref().map(hash_password).transpose()?;
     conn.transaction(|conn| {
+        // Lock order: the active admins first (by id), then the user. Two concurrent
+        // demotions of different admins then queue instead of deadlocking.
+        let could_lose_admin =
+            patch.active == Some(false) || patch.role.is_some_and(|r| r != Role::Admin);
+        let active_admins: Vec<i64> = if could_lose_admin {
+            users::table
+                .filter(
+                    users::role
+                        .eq(Role::Admin.as_str())
+                        .and(users::active.eq(true)),
+                )
+                .order(users::id.asc())
+                .select(users::id)
+                .for_update()
+                .load(conn)?
+        } else {
+            Vec::new()
+        };
         let before = users::table
             .find(id)
             .select(UserRow::as_select())
@@ -113,26 +131,12 @@ pub fn update_user(
             .first(conn)
             .optional()?
             .ok_or_else(|| ApiError::not_found("user"))?;
-        let loses_admin = before.role == Role::Admin.as_str()
-            && before.active
-            && (patch.active == Some(false) || patch.role.is_some_and(|r| r != Role::Admin));
-        if loses_admin {
-            // Lock every active admin row so two concurrent demotions cannot both pass.
-            let admins: Vec<i64> = users::table
-                .filter(
-                    users::role
-                        .eq(Role::Admin.as_str())
-                        .and(users::active.eq(true)),
-                )
-                .select(users::id)
-                .for_update()
-                .load(conn)?;
-            if admins.len() <= 1 {
-                return Err(ApiError::conflict(
-                    "last_admin",
-                    "this is the last active admin; make another admin first",
-                ));
-            }
+        let loses_admin = could_lose_admin && before.role == Role::Admin.as_str() && before.active;
+        if loses_admin && active_admins.len() <= 1 {
+            return Err(ApiError::conflict(
+                "last_admin",
+                "this is the last active admin; make another admin first",
+            ));
         }
         let name = patch
             .name

@@ -131,7 +131,10 @@ export interface paths {
         put?: never;
         /**
          * End a session: its refresh token (and every token rotated from it) stops working.
-         * @description **Access:** any authenticated caller.
+         * @description The refresh token is the credential; no access token is needed, so a session can be ended
+         *     after its access token expired.
+         *
+         *     **Access:** public: no token needed.
          */
         post: operations["logout"];
         delete?: never;
@@ -1147,24 +1150,6 @@ export interface operations {
             };
             /** @description `malformed_json`: the body is not JSON */
             400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `missing_token`, `invalid_token`, `token_expired` */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `forbidden`: the caller's role may not use this route */
-            403: {
                 headers: {
                     [name: string]: unknown;
                 };
