@@ -15,7 +15,7 @@ base="$(scripts/ensure-postgres.sh)"
 cargo build --release -p api --bin ispbill
 db="ispbill_bench"
 scripts/create-db.sh "$base" "$db" --fresh
-port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+port="$(scripts/free-port.sh)"
 password="bench-admin-password"
 mkdir -p artifacts/bench
 DATABASE_URL="$base/$db" PORT="$port" HOST=127.0.0.1 ADMIN_EMAIL=bench@ispbill.local \
@@ -23,7 +23,7 @@ DATABASE_URL="$base/$db" PORT="$port" HOST=127.0.0.1 ADMIN_EMAIL=bench@ispbill.l
   target/release/ispbill >artifacts/bench/server.log 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null || true; wait $server 2>/dev/null || true' EXIT
-for _ in $(seq 1 60); do curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break; sleep 0.5; done
+scripts/wait-ready.sh "http://127.0.0.1:$port/readyz" "$server" 60
 
 url="http://127.0.0.1:$port"
 token="$(curl -fsS -X POST "$url/api/v1/auth/login" -H 'content-type: application/json' \

@@ -14,7 +14,7 @@ artifacts="$root/artifacts/e2e"
 mkdir -p "$artifacts"
 db="ispbill_e2e_$$"
 scripts/create-db.sh "$base" "$db" --fresh
-port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+port="$(scripts/free-port.sh)"
 admin_email="e2e-admin@ispbill.local"
 admin_password="e2e-admin-password-$$"
 
@@ -26,20 +26,16 @@ server=$!
 cleanup() {
   kill "$server" 2>/dev/null || true
   wait "$server" 2>/dev/null || true
-  psql "$base/postgres" -qtAc "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE)" >/dev/null 2>&1 || true
+  psql -w -X "$base/postgres" -qtAc "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE)" >/dev/null 2>&1 || true
 }
 trap cleanup EXIT
 
-# Wait for readiness (the server migrates and seeds first), at most 60 s.
-for _ in $(seq 1 120); do
-  if curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1; then break; fi
-  if ! kill -0 "$server" 2>/dev/null; then
-    echo "e2e: the server exited; see $artifacts/server.log" >&2
-    tail -n 20 "$artifacts/server.log" >&2
-    exit 1
-  fi
-  sleep 0.5
-done
+# Wait for readiness (the server migrates and seeds first).
+if ! scripts/wait-ready.sh "http://127.0.0.1:$port/readyz" "$server" 60; then
+  echo "e2e: the server did not become ready; see $artifacts/server.log" >&2
+  tail -n 20 "$artifacts/server.log" >&2
+  exit 1
+fi
 
 cd frontend
 E2E_BASE_URL="http://127.0.0.1:$port" E2E_ADMIN_EMAIL="$admin_email" \

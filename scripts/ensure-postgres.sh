@@ -27,13 +27,18 @@ install_postgres() {
 }
 
 if [ -n "${DATABASE_URL:-}" ]; then
-  echo "${DATABASE_URL%/*}"
+  url="${DATABASE_URL%%\?*}"
+  echo "${url%/*}"
   exit 0
 fi
 
+# Never stop at a password prompt, never wait long for a server that is not there.
+export PGCONNECT_TIMEOUT=3
+pg_answers() { psql -w -X -q "$1" -tAc 'SELECT 1' >/dev/null 2>&1; }
+
 command -v psql >/dev/null 2>&1 || install_postgres
 
-if psql "postgres://postgres@127.0.0.1:5432/postgres" -tAc 'SELECT 1' >/dev/null 2>&1; then
+if pg_answers "postgres://postgres@127.0.0.1:5432/postgres"; then
   echo "postgres://postgres@127.0.0.1:5432"
   exit 0
 fi
@@ -45,6 +50,12 @@ if [ -z "$pgbin" ] || [ ! -x "$pgbin/initdb" ]; then
   pgbin="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)"
 fi
 data="$root/.data/pg"
+# The cluster runs as the postgres user, which must be able to reach the folder; a clone
+# under a private home (/root is 0700) cannot host it, so it goes under /var/tmp instead.
+if [ "$(id -u)" -eq 0 ] && ! runuser -u postgres -- test -x "$(dirname "$root")" 2>/dev/null; then
+  data="/var/tmp/ispbill-$(echo "$root" | sha1sum | cut -c1-8)/pg"
+  log "$root is not reachable by the postgres user; using $data"
+fi
 port=5433
 url="postgres://postgres@127.0.0.1:$port"
 run_pg() {
@@ -58,10 +69,10 @@ run_pg() {
 if [ ! -f "$data/PG_VERSION" ]; then
   log "creating a local cluster in $data"
   mkdir -p "$data"
-  [ "$(id -u)" -eq 0 ] && chown -R postgres:postgres "$root/.data"
+  if [ "$(id -u)" -eq 0 ]; then chown -R postgres:postgres "$(dirname "$data")"; fi
   run_pg "$pgbin/initdb" -D "$data" -U postgres --auth=trust -E UTF8 >&2
 fi
-if ! psql "$url/postgres" -tAc 'SELECT 1' >/dev/null 2>&1; then
+if ! pg_answers "$url/postgres"; then
   log "starting the local cluster on port $port"
   run_pg "$pgbin/pg_ctl" -D "$data" -l "$data/server.log" -w \
     -o "-p $port -k /tmp -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off" start >&2

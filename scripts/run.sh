@@ -6,7 +6,10 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 base="$(scripts/ensure-postgres.sh)"
 db_name="${ISPBILL_DB_NAME:-ispbill}"
-scripts/create-db.sh "$base" "$db_name"
+# A DATABASE_URL of your own names its database; we only create ours.
+if [ -z "${DATABASE_URL:-}" ]; then
+  scripts/create-db.sh "$base" "$db_name"
+fi
 scripts/ensure-frontend.sh
 (cd frontend && npm run build >&2)
 cargo build -p api --bin ispbill
