@@ -331,3 +331,81 @@ async fn a_valid_token_without_the_role_is_403() {
     assert_eq!(reply.status, 403);
     assert_eq!(reply.problem_code(), "forbidden");
 }
+
+#[tokio::test]
+async fn deactivating_or_re_roling_a_user_stops_their_access_token_at_once() {
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    let (agent, password) = UserBuilder::new(Role::Agent).create(&app);
+    let (finance, finance_password) = UserBuilder::new(Role::Finance).create(&app);
+    let agent_token = app.login(&agent.email, &password).await.body["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let finance_token = app.login(&finance.email, &finance_password).await.body["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        app.get("/api/v1/auth/me", Some(&agent_token)).await.status,
+        200
+    );
+
+    app.patch(
+        &format!("/api/v1/users/{}", agent.id),
+        Some(&admin),
+        &json!({"active": false}),
+    )
+    .await;
+    let reply = app.get("/api/v1/auth/me", Some(&agent_token)).await;
+    assert_eq!(reply.status, 401);
+    assert_eq!(reply.problem_code(), "session_revoked");
+
+    // A token that says "finance" is no good once the user is a viewer.
+    app.patch(
+        &format!("/api/v1/users/{}", finance.id),
+        Some(&admin),
+        &json!({"role": "viewer"}),
+    )
+    .await;
+    assert_eq!(
+        app.get("/api/v1/auth/me", Some(&finance_token))
+            .await
+            .status,
+        401
+    );
+}
+
+#[tokio::test]
+async fn a_deleted_api_clients_token_stops_working_at_once() {
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    let created = app
+        .post(
+            "/api/v1/api-clients",
+            Some(&admin),
+            &json!({"name": "Old CRM"}),
+        )
+        .await;
+    let id = created.body["id"].as_i64().unwrap();
+    let grant = json!({
+        "grant_type": "client_credentials",
+        "client_id": created.body["client_id"],
+        "client_secret": created.body["client_secret"],
+    });
+    let token = app.post("/api/v1/auth/token", None, &grant).await.body["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(app.get("/api/v1/auth/me", Some(&token)).await.status, 200);
+    app.request(
+        reqwest::Method::DELETE,
+        &format!("/api/v1/api-clients/{id}"),
+        Some(&admin),
+        None,
+    )
+    .await;
+    let reply = app.get("/api/v1/auth/me", Some(&token)).await;
+    assert_eq!(reply.status, 401);
+    assert_eq!(reply.problem_code(), "session_revoked");
+}

@@ -333,6 +333,31 @@ impl TestApp {
             .unwrap()
     }
 
+    /// A token for a real caller of `role`: a new staff user, a new API client, or (for
+    /// `customer`, whose portal accounts do not exist yet) a customer subject.
+    pub fn token_as(&self, role: Role) -> String {
+        match role {
+            Role::Integration => {
+                let (client, _) = api::services::api_clients::create_api_client(
+                    &mut self.conn(),
+                    &self.system_context(),
+                    None,
+                    api::services::api_clients::NewApiClient {
+                        name: api::domain::identity::DisplayName::parse("Test client").unwrap(),
+                        scopes: vec![],
+                    },
+                )
+                .unwrap();
+                self.token_for(role, client.id)
+            }
+            Role::Customer => self.token_for(role, 999_999),
+            staff => {
+                let (user, _) = UserBuilder::new(staff).create(self);
+                self.token_for(role, user.id)
+            }
+        }
+    }
+
     pub fn clock_now(&self) -> DateTime<Utc> {
         use api::clock::Clock;
         self.clock.now()

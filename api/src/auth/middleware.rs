@@ -11,7 +11,7 @@ use actix_web::{web, FromRequest, HttpMessage, HttpRequest, ResponseError};
 
 use super::jwt::TokenError;
 use super::policy::{self, Access, Decision};
-use super::Principal;
+use super::{Principal, Subject};
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -19,7 +19,7 @@ pub async fn enforce_policy(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<EitherBody<impl MessageBody, BoxBody>>, actix_web::Error> {
-    match authorize(&req) {
+    match authorize(&req).await {
         Ok(None) => next.call(req).await.map(|r| r.map_into_left_body()),
         Ok(Some(principal)) => {
             req.extensions_mut().insert(principal);
@@ -34,7 +34,7 @@ pub async fn enforce_policy(
 
 /// `Ok(None)`: no check applies (public, or not an API route); `Ok(Some)`: a verified caller
 /// the route admits.
-fn authorize(req: &ServiceRequest) -> Result<Option<Principal>, ApiError> {
+async fn authorize(req: &ServiceRequest) -> Result<Option<Principal>, ApiError> {
     // Match exactly as the router will: on the percent-decoded path (`/api/v1/%75sers` is
     // `/api/v1/users`) against the same resource map. Reading the raw request line here
     // would let an encoded path reach a handler unchecked.
@@ -74,7 +74,10 @@ fn authorize(req: &ServiceRequest) -> Result<Option<Principal>, ApiError> {
             TokenError::Invalid => ApiError::unauthorized("invalid_token", e.to_string()),
         })?;
     match policy::decide(route, principal.role, &principal.scopes) {
-        Decision::Allow => Ok(Some(principal)),
+        Decision::Allow => {
+            ensure_still_valid(state, &principal).await?;
+            Ok(Some(principal))
+        }
         Decision::WrongRole => Err(ApiError::forbidden(format!(
             "the {} role may not {} {}",
             principal.role,
@@ -86,6 +89,42 @@ fn authorize(req: &ServiceRequest) -> Result<Option<Principal>, ApiError> {
             "insufficient_scope",
             format!("this route needs the {scope} scope"),
         )),
+    }
+}
+
+/// A token outlives nothing it stood for: a user deactivated or given another role, or an
+/// API client deactivated or deleted, is refused at once rather than when the token expires.
+async fn ensure_still_valid(state: &AppState, principal: &Principal) -> Result<(), ApiError> {
+    use crate::db::schema::{api_clients, users};
+    use diesel::prelude::*;
+    let subject = principal.subject.clone();
+    let role = principal.role;
+    let valid = crate::db::run(&state.pool, move |conn| {
+        Ok(match subject {
+            Subject::User(id) => users::table
+                .find(id)
+                .select((users::role, users::active))
+                .first::<(String, bool)>(conn)
+                .optional()?
+                .is_some_and(|(current, active)| active && current == role.as_str()),
+            Subject::ApiClient(id) => api_clients::table
+                .find(id)
+                .select(api_clients::active)
+                .first::<bool>(conn)
+                .optional()?
+                .unwrap_or(false),
+            // No customer tokens are issued yet; the self-service portal brings its accounts.
+            Subject::Customer(_) => true,
+        })
+    })
+    .await?;
+    if valid {
+        Ok(())
+    } else {
+        Err(ApiError::unauthorized(
+            "session_revoked",
+            "this account was deactivated or its role changed; log in again",
+        ))
     }
 }
 
