@@ -110,7 +110,7 @@ fn annotate_operation(path: &str, method: &str, op: &mut Operation) {
             add_error(
                 op,
                 "401",
-                "`missing_token`, `invalid_token`, `token_expired`",
+                "`missing_token`, `invalid_token`, `token_expired`, `session_revoked`",
             );
             add_error(
                 op,

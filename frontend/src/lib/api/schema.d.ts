@@ -553,7 +553,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `missing_token`, `invalid_token`, `token_expired` */
+            /** @description `missing_token`, `invalid_token`, `token_expired`, `session_revoked` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -613,7 +613,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `missing_token`, `invalid_token`, `token_expired` */
+            /** @description `missing_token`, `invalid_token`, `token_expired`, `session_revoked` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -699,7 +699,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `missing_token`, `invalid_token`, `token_expired` */
+            /** @description `missing_token`, `invalid_token`, `token_expired`, `session_revoked` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -765,7 +765,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `missing_token`, `invalid_token`, `token_expired` */
+            /** @description `missing_token`, `invalid_token`, `token_expired`, `session_revoked` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -837,7 +837,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `missing_token`, `invalid_token`, `token_expired` */
+            /** @description `missing_token`, `invalid_token`, `token_expired`, `session_revoked` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -932,7 +932,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `missing_token`, `invalid_token`, `token_expired` */
+            /** @description `missing_token`, `invalid_token`, `token_expired`, `session_revoked` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1012,7 +1012,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `missing_token`, `invalid_token`, `token_expired` */
+            /** @description `missing_token`, `invalid_token`, `token_expired`, `session_revoked` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1213,7 +1213,7 @@ export interface operations {
                     "application/json": components["schemas"]["Me"];
                 };
             };
-            /** @description `missing_token`, `invalid_token`, `token_expired` */
+            /** @description `missing_token`, `invalid_token`, `token_expired`, `session_revoked` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1440,7 +1440,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `missing_token`, `invalid_token`, `token_expired` */
+            /** @description `missing_token`, `invalid_token`, `token_expired`, `session_revoked` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1503,7 +1503,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `missing_token`, `invalid_token`, `token_expired` */
+            /** @description `missing_token`, `invalid_token`, `token_expired`, `session_revoked` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1598,7 +1598,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `missing_token`, `invalid_token`, `token_expired` */
+            /** @description `missing_token`, `invalid_token`, `token_expired`, `session_revoked` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1670,7 +1670,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `missing_token`, `invalid_token`, `token_expired` */
+            /** @description `missing_token`, `invalid_token`, `token_expired`, `session_revoked` */
             401: {
                 headers: {
                     [name: string]: unknown;
