@@ -32,7 +32,7 @@ token="$(curl -fsS -X POST "$url/api/v1/auth/login" -H 'content-type: applicatio
 echo "== machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB; $(uname -sr)"
 echo "== GET /healthz (no database), 32 connections, 10 s"
 wrk -t2 -c32 -d10s --latency "$url/healthz" | sed -n '/Latency Distribution/,/Requests\/sec/p'
-echo "== GET /api/v1/auth/me (JWT check + one indexed read), 32 connections, 10 s"
+echo "== GET /api/v1/auth/me (JWT check, account still active, one indexed read), 32 connections, 10 s"
 wrk -t2 -c32 -d10s --latency -H "Authorization: Bearer $token" "$url/api/v1/auth/me" | sed -n '/Latency Distribution/,/Requests\/sec/p'
 echo "== GET /api/v1/audit-log?limit=50 (admin list), 16 connections, 10 s"
 wrk -t2 -c16 -d10s --latency -H "Authorization: Bearer $token" "$url/api/v1/audit-log?limit=50" | sed -n '/Latency Distribution/,/Requests\/sec/p'

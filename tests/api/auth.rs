@@ -325,9 +325,8 @@ async fn forged_tokens_are_rejected() {
 async fn a_valid_token_without_the_role_is_403() {
     let app = spawn_app().await;
     let (agent, password) = UserBuilder::new(Role::Agent).create(&app);
-    let login = app.login(&agent.email, &password).await;
-    let token = login.body["access_token"].as_str().unwrap();
-    let reply = app.get("/api/v1/users", Some(token)).await;
+    let token = app.login_token(&agent.email, &password).await;
+    let reply = app.get("/api/v1/users", Some(&token)).await;
     assert_eq!(reply.status, 403);
     assert_eq!(reply.problem_code(), "forbidden");
 }
@@ -338,14 +337,8 @@ async fn deactivating_or_re_roling_a_user_stops_their_access_token_at_once() {
     let admin = app.admin_token().await;
     let (agent, password) = UserBuilder::new(Role::Agent).create(&app);
     let (finance, finance_password) = UserBuilder::new(Role::Finance).create(&app);
-    let agent_token = app.login(&agent.email, &password).await.body["access_token"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let finance_token = app.login(&finance.email, &finance_password).await.body["access_token"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let agent_token = app.login_token(&agent.email, &password).await;
+    let finance_token = app.login_token(&finance.email, &finance_password).await;
     assert_eq!(
         app.get("/api/v1/auth/me", Some(&agent_token)).await.status,
         200

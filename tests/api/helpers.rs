@@ -307,11 +307,16 @@ impl TestApp {
         .await
     }
 
+    /// An access token through the real login, which must succeed.
+    pub async fn login_token(&self, email: &str, password: &str) -> String {
+        let reply = self.login(email, password).await;
+        assert_eq!(reply.status, 200, "login of {email} failed: {}", reply.text);
+        reply.body["access_token"].as_str().unwrap().to_owned()
+    }
+
     /// An access token for the bootstrap admin, through the real login.
     pub async fn admin_token(&self) -> String {
-        let reply = self.login(ADMIN_EMAIL, ADMIN_PASSWORD).await;
-        assert_eq!(reply.status, 200, "admin login failed: {}", reply.text);
-        reply.body["access_token"].as_str().unwrap().to_owned()
+        self.login_token(ADMIN_EMAIL, ADMIN_PASSWORD).await
     }
 
     /// A token for any role, signed with the server's key (as the server would sign it).

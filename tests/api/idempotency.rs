@@ -89,8 +89,7 @@ async fn keys_belong_to_their_caller_and_expire() {
     assert_eq!(first.status, 201);
     // Another admin using the same key string is a different request.
     let (other, password) = crate::helpers::UserBuilder::new(api::auth::Role::Admin).create(&app);
-    let login = app.login(&other.email, &password).await;
-    let other_token = login.body["access_token"].as_str().unwrap().to_owned();
+    let other_token = app.login_token(&other.email, &password).await;
     let second = create_user(&app, &other_token, Some("shared-key"), &user("a2@isp.test")).await;
     assert_eq!(second.status, 201, "{}", second.text);
     assert!(second.header("idempotent-replayed").is_none());

@@ -72,7 +72,10 @@ async fn the_openapi_document_and_docs_are_served() {
 }
 
 #[tokio::test]
-async fn a_graceful_stop_completes_and_releases_the_port() {
+async fn a_graceful_stop_lets_the_request_in_flight_finish() {
+    use diesel::connection::SimpleConnection;
+    use diesel::Connection;
+
     let db = crate::helpers::TestDb::new();
     let config = crate::helpers::test_config(&db);
     let (app, _) = api::Application::build(
@@ -81,17 +84,92 @@ async fn a_graceful_stop_completes_and_releases_the_port() {
     )
     .await
     .unwrap();
-    let port = app.port();
+    let base = format!("http://127.0.0.1:{}", app.port());
     let handle = app.handle();
     let server = tokio::spawn(app.run_until_stopped());
-    let url = format!("http://127.0.0.1:{port}/healthz");
-    assert_eq!(reqwest::get(&url).await.unwrap().status(), 200);
-    handle.stop(true).await;
+    let client = reqwest::Client::new();
+    let login: serde_json::Value = client
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(&serde_json::json!({"email": crate::helpers::ADMIN_EMAIL, "password": crate::helpers::ADMIN_PASSWORD}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = login["access_token"].as_str().unwrap().to_owned();
+
+    // Hold the admin's row so the next update has to wait inside the server.
+    let mut blocker = diesel::PgConnection::establish(&db.url).unwrap();
+    blocker
+        .batch_execute("BEGIN; SELECT 1 FROM users WHERE id = 1 FOR UPDATE;")
+        .unwrap();
+    let in_flight = tokio::spawn({
+        let client = client.clone();
+        let url = format!("{base}/api/v1/users/1");
+        async move {
+            client
+                .patch(url)
+                .bearer_auth(token)
+                .json(&serde_json::json!({"name": "Renamed in flight"}))
+                .send()
+                .await
+        }
+    });
+    // Another connection watches: activity views are a snapshot per transaction.
+    let mut observer = diesel::PgConnection::establish(&db.url).unwrap();
+    wait_until_a_query_waits_for_a_lock(&mut observer).await;
+
+    let stopping = tokio::spawn(async move { handle.stop(true).await });
+    blocker.batch_execute("COMMIT;").unwrap();
+
+    let response = in_flight
+        .await
+        .unwrap()
+        .expect("the request in flight was answered");
+    assert_eq!(response.status(), 200);
+    stopping.await.unwrap();
     server.await.unwrap().unwrap();
     assert!(
-        reqwest::get(&url).await.is_err(),
-        "still serving after stop"
+        reqwest::get(format!("{base}/healthz")).await.is_err(),
+        "still serving after the stop"
     );
+    assert_eq!(count_renamed(&mut observer), 1);
+}
+
+async fn wait_until_a_query_waits_for_a_lock(conn: &mut diesel::PgConnection) {
+    use diesel::RunQueryDsl;
+    #[derive(diesel::QueryableByName)]
+    struct Waiting {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    for _ in 0..500 {
+        let waiting = diesel::sql_query(
+            "SELECT count(*) AS n FROM pg_stat_activity \
+             WHERE datname = current_database() AND wait_event_type = 'Lock'",
+        )
+        .get_result::<Waiting>(conn)
+        .unwrap();
+        if waiting.n > 0 {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    panic!("the update never reached the lock");
+}
+
+fn count_renamed(conn: &mut diesel::PgConnection) -> i64 {
+    use diesel::RunQueryDsl;
+    #[derive(diesel::QueryableByName)]
+    struct N {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    diesel::sql_query("SELECT count(*) AS n FROM users WHERE name = 'Renamed in flight'")
+        .get_result::<N>(conn)
+        .unwrap()
+        .n
 }
 
 #[tokio::test]

@@ -77,6 +77,33 @@ export function isApiError(error: unknown, status?: number): error is ApiError {
 
 /** The message to show a person for any error a query or mutation produced. */
 export function errorMessage(error: unknown): string {
-  if (error instanceof ApiError) return error.problem.detail;
+  if (error instanceof ApiError) return sentence(error.problem.detail);
   return 'Something went wrong. Please try again.';
+}
+
+/** The API writes its messages in lower case (`must not be empty`); the UI shows sentences. */
+function sentence(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/**
+ * The field errors of a validation failure (422), keyed by the top-level field they belong
+ * to (`scopes[2]` counts as `scopes`); several messages for one field are joined. Empty for
+ * any other error.
+ */
+export function fieldErrors(error: unknown): Record<string, string> {
+  const byField: Record<string, string> = {};
+  if (!(error instanceof ApiError)) return byField;
+  for (const fieldError of error.problem.errors ?? []) {
+    const key = fieldError.field.replace(/[[.].*$/, '');
+    const message = sentence(fieldError.message);
+    byField[key] = byField[key] === undefined ? message : `${byField[key]}; ${message}`;
+  }
+  return byField;
+}
+
+/** Whether every field error of `error` belongs to one of `fields`, so the form can show them all. */
+export function explainedByFields(error: unknown, fields: readonly string[]): boolean {
+  const keys = Object.keys(fieldErrors(error));
+  return keys.length > 0 && keys.every((key) => fields.includes(key));
 }
