@@ -3,18 +3,18 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 CARGO ?= cargo
 
-.PHONY: help run test check fmt lint test-rust openapi openapi-check frontend-check e2e bench clean
+.PHONY: help run test fmt lint test-rust openapi openapi-check frontend-check e2e fuzz bench clean
 
 help:
 	@echo "make run     build API + SPA, find PostgreSQL, seed the demo ISP, serve on :8080"
-	@echo "make test    everything CI runs: fmt, clippy, Rust tests, OpenAPI drift, SPA checks, e2e"
+	@echo "make test    everything CI runs: fmt, clippy, Rust tests, OpenAPI drift, SPA checks, e2e, fuzz"
 	@echo "make openapi regenerate openapi/openapi.json and the SPA's API types"
 	@echo "make bench   performance benchmarks (see docs/PERFORMANCE.md)"
 
 run:
 	@scripts/run.sh
 
-test: fmt lint test-rust openapi-check frontend-check e2e
+test: fmt lint test-rust openapi-check frontend-check e2e fuzz
 	@echo "make test: all checks passed"
 
 fmt:
@@ -51,6 +51,10 @@ frontend-check:
 
 e2e:
 	scripts/e2e.sh
+
+# Schemathesis against the running server: no 5xx, only documented statuses and bodies.
+fuzz:
+	scripts/fuzz.sh
 
 bench:
 	scripts/bench.sh

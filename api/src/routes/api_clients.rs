@@ -70,6 +70,7 @@ pub struct ApiClientPage {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateApiClientRequest {
+    #[schema(min_length = 1, max_length = 200)]
     pub name: String,
     /// Scopes to grant, from the documented list.
     #[serde(default)]
@@ -79,6 +80,7 @@ pub struct CreateApiClientRequest {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateApiClientRequest {
+    #[schema(min_length = 1, max_length = 200)]
     pub name: Option<String>,
     pub scopes: Option<Vec<String>>,
     /// `false` stops the client from getting new tokens.

@@ -74,6 +74,7 @@ pub struct AuditQuery {
     /// Entries before this instant (RFC 3339).
     pub to: Option<DateTime<Utc>>,
     /// 1–200, default 50.
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
     pub cursor: Option<String>,
 }

@@ -60,12 +60,14 @@ pub struct UserPage {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateUserRequest {
+    #[schema(format = Email, max_length = 254)]
     pub email: String,
+    #[schema(min_length = 1, max_length = 200)]
     pub name: String,
     /// One of the staff roles: admin, manager, agent, finance, viewer.
     pub role: Role,
     /// At least 12 characters.
-    #[schema(format = Password)]
+    #[schema(format = Password, min_length = 12, max_length = 256)]
     pub password: String,
 }
 
@@ -73,12 +75,13 @@ pub struct CreateUserRequest {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateUserRequest {
+    #[schema(min_length = 1, max_length = 200)]
     pub name: Option<String>,
     pub role: Option<Role>,
     /// `false` deactivates the user and ends their sessions.
     pub active: Option<bool>,
-    /// A new password; ends the user's sessions.
-    #[schema(format = Password)]
+    /// A new password (at least 12 characters); ends the user's sessions.
+    #[schema(format = Password, min_length = 12, max_length = 256)]
     pub password: Option<String>,
 }
 

@@ -387,6 +387,7 @@ export interface components {
             scopes?: string[];
         };
         CreateUserRequest: {
+            /** Format: email */
             email: string;
             name: string;
             /**
@@ -489,7 +490,7 @@ export interface components {
             name?: string | null;
             /**
              * Format: password
-             * @description A new password; ends the user's sessions.
+             * @description A new password (at least 12 characters); ends the user's sessions.
              */
             password?: string | null;
             role?: components["schemas"]["Role"] | null;
