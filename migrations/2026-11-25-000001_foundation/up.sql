@@ -43,6 +43,7 @@ CREATE TABLE api_clients (
     created_at      TIMESTAMPTZ NOT NULL,
     updated_at      TIMESTAMPTZ NOT NULL
 );
+CREATE INDEX api_clients_created_by_idx ON api_clients (created_by);
 
 -- Failed logins, counted per account and per client address inside a sliding window.
 CREATE TABLE login_failures (

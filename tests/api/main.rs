@@ -8,5 +8,6 @@ mod errors;
 mod helpers;
 mod idempotency;
 mod operations;
+mod schema;
 mod startup;
 mod users;

@@ -1,0 +1,77 @@
+//! Rules about the whole schema, checked against the migrated database.
+
+use diesel::prelude::*;
+use diesel::PgConnection;
+use diesel_migrations::MigrationHarness;
+
+use crate::helpers::TestDb;
+
+#[derive(QueryableByName, Debug)]
+struct Row {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    name: String,
+}
+
+#[test]
+fn every_migration_reverts_and_reapplies_cleanly() {
+    let db = TestDb::new();
+    let mut conn = PgConnection::establish(&db.url).unwrap();
+    let reverted = conn.revert_all_migrations(api::db::MIGRATIONS).unwrap();
+    assert!(!reverted.is_empty());
+    let left: Vec<Row> = diesel::sql_query(
+        "SELECT table_name::text AS name FROM information_schema.tables \
+         WHERE table_schema = 'public' AND table_name <> '__diesel_schema_migrations'",
+    )
+    .load(&mut conn)
+    .unwrap();
+    assert!(left.is_empty(), "down.sql left tables behind: {left:?}");
+    api::db::run_migrations(&mut conn).unwrap();
+    let applied: Vec<Row> = diesel::sql_query(
+        "SELECT table_name::text AS name FROM information_schema.tables WHERE table_schema = 'public'",
+    )
+    .load(&mut conn)
+    .unwrap();
+    assert!(applied.iter().any(|r| r.name == "audit_log"));
+}
+
+#[test]
+fn every_foreign_key_is_indexed() {
+    let db = TestDb::new();
+    let mut conn = PgConnection::establish(&db.url).unwrap();
+    // A foreign key without an index makes every delete of the parent scan the child.
+    let unindexed: Vec<Row> = diesel::sql_query(
+        "SELECT c.conrelid::regclass::text || '.' || a.attname AS name \
+         FROM pg_constraint c \
+         JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1] \
+         WHERE c.contype = 'f' AND NOT EXISTS ( \
+           SELECT 1 FROM pg_index i WHERE i.indrelid = c.conrelid AND i.indkey[0] = c.conkey[1])",
+    )
+    .load(&mut conn)
+    .unwrap();
+    let allowed = ["api_clients.created_by"];
+    let missing: Vec<&str> = unindexed
+        .iter()
+        .map(|r| r.name.as_str())
+        .filter(|n| !allowed.contains(n))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "foreign keys without an index: {missing:?}"
+    );
+}
+
+#[test]
+fn every_table_that_points_at_a_customer_calls_it_customer_id() {
+    let db = TestDb::new();
+    let mut conn = PgConnection::establish(&db.url).unwrap();
+    // customer_id is the distribution key should the data outgrow one PostgreSQL.
+    let wrong: Vec<Row> = diesel::sql_query(
+        "SELECT c.conrelid::regclass::text || '.' || a.attname AS name \
+         FROM pg_constraint c \
+         JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = ANY (c.conkey) \
+         WHERE c.contype = 'f' AND c.confrelid = 'customers'::regclass AND a.attname <> 'customer_id'",
+    )
+    .load(&mut conn)
+    .unwrap();
+    assert!(wrong.is_empty(), "{wrong:?}");
+}
