@@ -28,10 +28,6 @@ impl FixedClock {
         FixedClock(Arc::new(Mutex::new(instant)))
     }
 
-    pub fn set(&self, instant: DateTime<Utc>) {
-        *self.0.lock().unwrap_or_else(|e| e.into_inner()) = instant;
-    }
-
     pub fn advance(&self, by: Duration) {
         let mut now = self.0.lock().unwrap_or_else(|e| e.into_inner());
         *now += by;

@@ -100,10 +100,6 @@ impl ApiError {
         }
     }
 
-    pub fn field(field: &str, code: &str, message: impl Into<String>) -> Self {
-        Self::validation(vec![FieldError::new(field, code, message)])
-    }
-
     pub fn unauthorized(code: &'static str, detail: impl Into<String>) -> Self {
         Self::new(StatusCode::UNAUTHORIZED, code, detail)
     }
@@ -156,10 +152,6 @@ impl ApiError {
 
     pub fn status(&self) -> StatusCode {
         self.status
-    }
-
-    pub fn field_errors(&self) -> &[FieldError] {
-        &self.errors
     }
 
     pub fn to_problem(&self) -> Problem {

@@ -136,14 +136,6 @@ pub fn decide(policy: &RoutePolicy, role: Role, scopes: &[String]) -> Decision {
     }
 }
 
-/// The roles a route admits, for documentation; `None` when any caller may use it.
-pub fn roles_of(policy: &RoutePolicy) -> Option<&'static [Role]> {
-    match policy.access {
-        Access::Roles(roles) => Some(roles),
-        _ => None,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

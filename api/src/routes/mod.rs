@@ -7,8 +7,8 @@ pub mod auth;
 pub mod system;
 pub mod users;
 
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use serde::Deserialize;
+use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::error::{ApiError, FieldError};
@@ -38,10 +38,6 @@ pub struct PageQuery {
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
 }
-
-/// The `204 No Content` answer.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Empty {}
 
 /// Collects field errors while parsing a request into service input.
 #[derive(Default)]
