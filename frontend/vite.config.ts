@@ -37,5 +37,7 @@ export default defineConfig({
     include: ['src/**/*.test.{ts,tsx}'],
     setupFiles: ['src/testing/setup.ts'],
     restoreMocks: true,
+    // Typing into whole forms in jsdom is slow, more so on a machine busy compiling.
+    testTimeout: 20_000,
   },
 });

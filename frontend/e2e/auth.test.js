@@ -2,49 +2,12 @@
 import assert from 'node:assert/strict';
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
-import { config, launchBrowser, newPage, REFRESH_TOKEN_KEY, screenshotOnFailure } from './support.js';
+import { describe } from 'node:test';
+import { config, REFRESH_TOKEN_KEY, submitLogin, useBrowser } from './support.js';
 
 /** @typedef {import('../src/lib/api/schema').components['schemas']} Schemas */
 
-/** @type {import('playwright-core').Browser} */
-let browser;
-/** @type {Awaited<ReturnType<typeof newPage>>} */
-let session;
-
-before(async () => {
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-});
-
-beforeEach(async () => {
-  session = await newPage(browser);
-});
-
-afterEach(async () => {
-  await session.context.close();
-});
-
-/**
- * A test with its own fresh browser context; when it fails, a screenshot of the page is
- * left in the artifacts folder.
- * @param {string} name
- * @param {(session: Awaited<ReturnType<typeof newPage>>) => Promise<void>} body
- */
-function e2e(name, body) {
-  it(name, async () => {
-    try {
-      await body(session);
-    } catch (error) {
-      const file = await screenshotOnFailure(session.page, name);
-      console.error(`screenshot of the failure: ${file}`);
-      throw error;
-    }
-  });
-}
+const e2e = useBrowser();
 
 /**
  * @param {import('playwright-core').Response} response
@@ -54,17 +17,6 @@ const readJson = (response) => response.json();
 
 /** @param {import('playwright-core').Page} page */
 const readRefreshToken = (page) => page.evaluate((key) => window.localStorage.getItem(key), REFRESH_TOKEN_KEY);
-
-/**
- * @param {import('playwright-core').Page} page
- * @param {string} email
- * @param {string} password
- */
-async function submitLogin(page, email, password) {
-  await page.getByRole('textbox', { name: 'Email' }).fill(email);
-  await page.getByRole('textbox', { name: 'Password' }).fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-}
 
 describe('authentication', () => {
   e2e("shows the API's error message for a wrong password", async ({ page, pageErrors }) => {

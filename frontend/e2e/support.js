@@ -3,6 +3,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { after, afterEach, before, beforeEach, it } from 'node:test';
 import { chromium } from 'playwright-core';
 
 const frontendDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -77,4 +78,70 @@ export async function screenshotOnFailure(page, testName) {
   const file = path.join(config.artifactsDir, `failed-${testName.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}.png`);
   await page.screenshot({ path: file, fullPage: true }).catch(() => {});
   return file;
+}
+
+/** @typedef {Awaited<ReturnType<typeof newPage>>} Session */
+
+/**
+ * Sets up one browser for the test file and a fresh context (no cookies, no storage) per
+ * test, and returns `e2e(name, body)`: a test that leaves a screenshot of the page in the
+ * artifacts folder when it fails.
+ */
+export function useBrowser() {
+  /** @type {import('playwright-core').Browser | undefined} */
+  let browser;
+  /** @type {Session | undefined} */
+  let session;
+
+  before(async () => {
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+  });
+  beforeEach(async () => {
+    if (!browser) throw new Error('the browser did not start');
+    session = await newPage(browser);
+  });
+  afterEach(async () => {
+    await session?.context.close();
+  });
+
+  /**
+   * @param {string} name
+   * @param {(session: Session) => Promise<void>} body
+   */
+  return function e2e(name, body) {
+    it(name, async () => {
+      if (!session) throw new Error('no browser session');
+      try {
+        await body(session);
+      } catch (error) {
+        const file = await screenshotOnFailure(session.page, name);
+        console.error(`screenshot of the failure: ${file}`);
+        throw error;
+      }
+    });
+  };
+}
+
+/**
+ * @param {import('playwright-core').Page} page
+ * @param {string} email
+ * @param {string} password
+ */
+export async function submitLogin(page, email, password) {
+  await page.getByRole('textbox', { name: 'Email' }).fill(email);
+  await page.getByRole('textbox', { name: 'Password' }).fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+/**
+ * Signs in as the e2e admin and waits for the dashboard.
+ * @param {import('playwright-core').Page} page
+ */
+export async function signInAsAdmin(page) {
+  await page.goto('/login');
+  await submitLogin(page, config.adminEmail, config.adminPassword);
+  await page.getByRole('heading', { name: /^Welcome, / }).waitFor();
 }

@@ -1,4 +1,5 @@
-import { MantineProvider, createTheme } from '@mantine/core';
+import { MantineProvider, Modal, createTheme } from '@mantine/core';
+import { Notifications } from '@mantine/notifications';
 import { QueryClientProvider, type QueryClient } from '@tanstack/react-query';
 import { useEffect, useState, type ReactNode } from 'react';
 import { tokenStore } from '@/lib/auth/token-store';
@@ -8,6 +9,10 @@ import { AppErrorBoundary } from './error-boundary';
 const theme = createTheme({
   primaryColor: 'indigo',
   defaultRadius: 'md',
+  components: {
+    // Mantine's close button is an icon without a name; give it one.
+    Modal: Modal.extend({ defaultProps: { closeButtonProps: { 'aria-label': 'Close' } } }),
+  },
 });
 
 interface AppProviderProps {
@@ -29,6 +34,7 @@ export function AppProvider({ children, queryClient: givenClient }: AppProviderP
 
   return (
     <MantineProvider theme={theme} defaultColorScheme="light">
+      <Notifications position="bottom-right" />
       <AppErrorBoundary>
         <QueryClientProvider client={queryClient}>{children}</QueryClientProvider>
       </AppErrorBoundary>

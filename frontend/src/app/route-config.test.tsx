@@ -80,4 +80,41 @@ describe('routes', () => {
     expect(await screen.findByText("You don't have access")).toBeInTheDocument();
     expect(screen.queryByRole('link', { name: 'Users' })).not.toBeInTheDocument();
   });
+
+  it.each([
+    ['/admin/api-clients', 'GET /api/v1/api-clients', 'New client'],
+    ['/admin/audit-log', 'GET /api/v1/audit-log', null],
+    ['/admin/users', 'GET /api/v1/users', 'New user'],
+  ])('tells a non-admin reaching %s directly that they have no access', async (path, route, button) => {
+    tokenStore.setTokens(tokens('1'));
+    mockApi({
+      'GET /api/v1/auth/me': () => json({ ...admin, name: 'Max Manager', role: 'manager' }),
+      [route]: () => problem(403, 'forbidden', 'This action needs the admin role.'),
+    });
+    renderRoutes(routes, path);
+
+    expect(await screen.findByText("You don't have access")).toBeInTheDocument();
+    if (button !== null) expect(screen.queryByRole('button', { name: button })).not.toBeInTheDocument();
+  });
+
+  it('opens the admin pages from the menu', async () => {
+    tokenStore.setTokens(tokens('1'));
+    mockApi({
+      'GET /api/v1/auth/me': () => json(admin),
+      'GET /api/v1/api-clients': () => json({ items: [], next_cursor: null }),
+      'GET /api/v1/audit-log': () => json({ items: [], next_cursor: null }),
+    });
+    renderRoutes(routes, '/');
+    const user = userEvent.setup();
+    const nav = await screen.findByRole('navigation', { name: 'Main navigation' });
+
+    await user.click(within(nav).getByRole('link', { name: 'API clients' }));
+    expect(await screen.findByRole('heading', { name: 'API clients', level: 1 })).toBeInTheDocument();
+    expect(await screen.findByText(/No API clients yet/)).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'New client' })).toBeInTheDocument();
+
+    await user.click(within(nav).getByRole('link', { name: 'Audit log' }));
+    expect(await screen.findByRole('heading', { name: 'Audit log', level: 1 })).toBeInTheDocument();
+    expect(await screen.findByText('The audit log is empty.')).toBeInTheDocument();
+  });
 });

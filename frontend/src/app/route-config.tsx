@@ -4,6 +4,8 @@ import { ComingSoon } from '@/components/ui/coming-soon';
 import { RouteErrorFallback } from './error-boundary';
 import { AppLayout } from './layout/app-layout';
 import { RequireAuth } from './require-auth';
+import { ApiClientsRoute } from './routes/api-clients';
+import { AuditLogRoute } from './routes/audit-log';
 import { DashboardRoute } from './routes/dashboard';
 import { LoginRoute } from './routes/login';
 import { NotFoundRoute } from './routes/not-found';
@@ -13,6 +15,8 @@ import { adminAreas, lifecycleStages, type Area } from './stages';
 /** Pages with a real implementation; every other area shows a placeholder. */
 const builtPages: Partial<Record<string, ComponentType>> = {
   '/admin/users': UsersRoute,
+  '/admin/api-clients': ApiClientsRoute,
+  '/admin/audit-log': AuditLogRoute,
 };
 
 function areaRoute(area: Area): RouteObject {

@@ -3,6 +3,7 @@ import { vi } from 'vitest';
 export interface RecordedRequest {
   method: string;
   path: string;
+  query: URLSearchParams;
   headers: Headers;
   body: unknown;
 }
@@ -16,9 +17,15 @@ export function json(body: unknown, status = 200): Response {
   });
 }
 
-export function problem(status: number, code: string, detail: string): Response {
+export interface FieldErrorBody {
+  field: string;
+  code: string;
+  message: string;
+}
+
+export function problem(status: number, code: string, detail: string, errors?: FieldErrorBody[]): Response {
   return new Response(
-    JSON.stringify({ type: 'about:blank', title: code, status, detail, code }),
+    JSON.stringify({ type: 'about:blank', title: code, status, detail, code, ...(errors ? { errors } : {}) }),
     { status, headers: { 'Content-Type': 'application/problem+json' } },
   );
 }
@@ -36,6 +43,7 @@ export function mockApi(handlers: Record<string, Handler>) {
     const recorded: RecordedRequest = {
       method: request.method,
       path: url.pathname,
+      query: url.searchParams,
       headers: request.headers,
       body: text === '' ? undefined : (JSON.parse(text) as unknown),
     };

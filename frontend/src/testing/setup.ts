@@ -1,4 +1,5 @@
 import '@testing-library/jest-dom/vitest';
+import { cleanNotifications } from '@mantine/notifications';
 import { cleanup } from '@testing-library/react';
 import { afterEach, vi } from 'vitest';
 import { tokenStore } from '@/lib/auth/token-store';
@@ -25,8 +26,14 @@ class ResizeObserverStub {
 }
 window.ResizeObserver ??= ResizeObserverStub;
 
+// Nor scrollIntoView, which Mantine's comboboxes call on the highlighted option.
+if (!('scrollIntoView' in Element.prototype)) {
+  Object.defineProperty(Element.prototype, 'scrollIntoView', { writable: true, value: () => {} });
+}
+
 afterEach(() => {
   cleanup();
+  cleanNotifications();
   tokenStore.clear();
   window.localStorage.clear();
   vi.unstubAllGlobals();

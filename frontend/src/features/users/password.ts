@@ -3,5 +3,5 @@ export const MIN_PASSWORD_LENGTH = 12;
 
 /** The message for a password the API would refuse, or null. */
 export function passwordProblem(password: string): string | null {
-  return Array.from(password).length >= MIN_PASSWORD_LENGTH ? null : `At least ${MIN_PASSWORD_LENGTH} characters`;
+  return Array.from(password).length >= MIN_PASSWORD_LENGTH ? null : `Use at least ${MIN_PASSWORD_LENGTH} characters`;
 }

@@ -1,37 +1,47 @@
-import { Alert, Badge, Button, Center, Group, Loader, Table, Text } from '@mantine/core';
+import { Badge, Button, Center, Group, Loader, Table, Text, VisuallyHidden } from '@mantine/core';
+import { useState } from 'react';
+import { LoadError } from '@/components/ui/load-error';
+import { NoAccess } from '@/components/ui/no-access';
 import { errorMessage, isApiError } from '@/lib/api/problem';
+import { formatDateTime } from '@/lib/format';
 import { roleLabel } from '@/lib/roles';
 import { useUsers, type User } from '../api/get-users';
+import { EditUserModal } from './edit-user-modal';
 
-const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
-
-function formatDate(value: string | null | undefined): string {
-  if (value == null) return 'Never';
-  const date = new Date(value);
-  return Number.isNaN(date.getTime()) ? value : dateTime.format(date);
+interface UserRowProps {
+  user: User;
+  onEdit: (user: User) => void;
 }
 
-function UserRow({ user }: { user: User }) {
+function UserRow({ user, onEdit }: UserRowProps) {
   return (
     <Table.Tr>
       <Table.Td>{user.name}</Table.Td>
       <Table.Td>{user.email}</Table.Td>
       <Table.Td>
-        <Badge variant="light">{roleLabel(user.role)}</Badge>
+        <Badge variant="light" miw="max-content">
+          {roleLabel(user.role)}
+        </Badge>
       </Table.Td>
       <Table.Td>
-        <Badge color={user.active ? 'green' : 'gray'} variant="dot">
+        <Badge color={user.active ? 'green' : 'gray'} variant="dot" miw="max-content">
           {user.active ? 'Active' : 'Inactive'}
         </Badge>
       </Table.Td>
-      <Table.Td>{formatDate(user.last_login_at)}</Table.Td>
-      <Table.Td>{formatDate(user.created_at)}</Table.Td>
+      <Table.Td>{formatDateTime(user.last_login_at)}</Table.Td>
+      <Table.Td>{formatDateTime(user.created_at)}</Table.Td>
+      <Table.Td ta="right">
+        <Button size="compact-sm" variant="subtle" onClick={() => onEdit(user)} aria-label={`Edit ${user.email}`}>
+          Edit
+        </Button>
+      </Table.Td>
     </Table.Tr>
   );
 }
 
 export function UsersTable() {
   const users = useUsers();
+  const [editing, setEditing] = useState<{ opened: boolean; user: User | null }>({ opened: false, user: null });
 
   if (users.isPending) {
     return (
@@ -43,19 +53,10 @@ export function UsersTable() {
 
   if (users.isError) {
     if (isApiError(users.error, 403)) {
-      return (
-        <Alert color="yellow" title="You don't have access" role="alert">
-          Only administrators can see the list of users. Ask an administrator if you need access.
-        </Alert>
-      );
+      return <NoAccess>Only administrators can see the list of users.</NoAccess>;
     }
     return (
-      <Alert color="red" title="Could not load users" role="alert">
-        <Text size="sm">{errorMessage(users.error)}</Text>
-        <Button mt="sm" size="xs" variant="light" onClick={() => void users.refetch()}>
-          Try again
-        </Button>
-      </Alert>
+      <LoadError title="Could not load users" message={errorMessage(users.error)} onRetry={() => void users.refetch()} />
     );
   }
 
@@ -63,7 +64,7 @@ export function UsersTable() {
 
   return (
     <>
-      <Table.ScrollContainer minWidth={720}>
+      <Table.ScrollContainer minWidth={820}>
         <Table striped highlightOnHover aria-label="Users">
           <Table.Thead>
             <Table.Tr>
@@ -73,17 +74,24 @@ export function UsersTable() {
               <Table.Th>Status</Table.Th>
               <Table.Th>Last login</Table.Th>
               <Table.Th>Created</Table.Th>
+              <Table.Th>
+                <VisuallyHidden>Actions</VisuallyHidden>
+              </Table.Th>
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
             {rows.length === 0 ? (
               <Table.Tr>
-                <Table.Td colSpan={6}>
-                  <Text c="dimmed">No users yet.</Text>
+                <Table.Td colSpan={7}>
+                  <Text c="dimmed" ta="center" py="lg">
+                    No users yet.
+                  </Text>
                 </Table.Td>
               </Table.Tr>
             ) : (
-              rows.map((user) => <UserRow key={user.id} user={user} />)
+              rows.map((user) => (
+                <UserRow key={user.id} user={user} onEdit={(u) => setEditing({ opened: true, user: u })} />
+              ))
             )}
           </Table.Tbody>
         </Table>
@@ -95,6 +103,11 @@ export function UsersTable() {
           </Button>
         </Group>
       )}
+      <EditUserModal
+        opened={editing.opened}
+        user={editing.user}
+        onClose={() => setEditing((current) => ({ ...current, opened: false }))}
+      />
     </>
   );
 }
