@@ -17,7 +17,8 @@ use actix_web::{web, HttpMessage, HttpResponse, ResponseError};
 use chrono::{DateTime, Duration, Utc};
 use diesel::prelude::*;
 use diesel::PgConnection;
-use sha2::{Digest, Sha256};
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
 
 use crate::auth::{policy, Principal};
 use crate::db::{self, schema::idempotency_keys};
@@ -28,8 +29,6 @@ pub const HEADER: &str = "idempotency-key";
 pub const REPLAYED_HEADER: &str = "idempotent-replayed";
 /// How long a stored response is replayed.
 pub const RETENTION_HOURS: i64 = 24;
-/// A request still unfinished after this long is taken to have died with its process.
-const STALE_IN_PROGRESS_SECS: i64 = 300;
 /// Response headers worth replaying; the rest (date, request id) belong to each response.
 const REPLAYED_HEADERS: &[&str] = &["content-type", "location"];
 
@@ -64,8 +63,15 @@ pub async fn guard(
         Err(err) => return Ok(req.into_response(err.error_response())),
     };
     req.set_payload(body.clone().into());
-    let path = req.path().to_owned();
-    let digest = request_digest(req.method().as_str(), &path, req.query_string(), &body);
+    // The decoded path, as routed: `/api/v1/%75sers` retries `/api/v1/users`.
+    let path = req.match_info().as_str().to_owned();
+    let digest = request_digest(
+        &state.idempotency_key,
+        req.method().as_str(),
+        &path,
+        req.query_string(),
+        &body,
+    );
     let now = state.clock.now();
     let claim = Claim {
         principal,
@@ -97,47 +103,61 @@ pub async fn guard(
             .error_response(),
         )),
         Ok(Begin::Proceed(id)) => {
-            let res = next.call(req).await;
-            let res = match res {
-                Ok(res) => res,
-                Err(err) => {
+            // The handler and the recording of its answer run as their own task: if the
+            // client goes away mid-request, the change it asked for may still commit, and its
+            // answer must still be stored, so a retry gets it instead of a second change.
+            let task = actix_web::rt::spawn(async move {
+                let res = match next.call(req).await {
+                    Ok(res) => res,
+                    Err(err) => {
+                        forget(&state, id).await;
+                        return Err(err);
+                    }
+                };
+                if !res.status().is_success() {
                     forget(&state, id).await;
-                    return Err(err);
+                    return Ok(res.map_into_boxed_body());
                 }
-            };
-            if !res.status().is_success() {
-                forget(&state, id).await;
-                return Ok(res.map_into_boxed_body());
-            }
-            let (http_req, response) = res.into_parts();
-            let (head, response_body) = response.into_parts();
-            let bytes = body::to_bytes(response_body).await.map_err(|e| {
-                ApiError::internal(anyhow::anyhow!("reading the response body: {}", e.into()))
-            })?;
-            let stored = StoredResponse {
-                status: head.status().as_u16(),
-                headers: REPLAYED_HEADERS
-                    .iter()
-                    .filter_map(|name| {
-                        head.headers()
-                            .get(*name)
-                            .and_then(|v| v.to_str().ok())
-                            .map(|v| ((*name).to_owned(), v.to_owned()))
-                    })
-                    .collect(),
-                body: bytes.to_vec(),
-            };
-            let completed_at = state.clock.now();
-            let to_store = stored.clone();
-            if let Err(err) = db::run(&state.pool, move |conn| {
-                complete(conn, id, &to_store, completed_at)
-            })
-            .await
-            {
-                tracing::error!(error = ?err, "could not store the idempotent response");
-            }
-            let response = head.set_body(BoxBody::new(bytes));
-            Ok(ServiceResponse::new(http_req, response))
+                let (http_req, response) = res.into_parts();
+                let (head, response_body) = response.into_parts();
+                let bytes = match body::to_bytes(response_body).await {
+                    Ok(bytes) => bytes,
+                    Err(err) => {
+                        forget(&state, id).await;
+                        let cause = anyhow::anyhow!("reading the response body: {}", err.into());
+                        return Err(ApiError::internal(cause).into());
+                    }
+                };
+                let stored = StoredResponse {
+                    status: head.status().as_u16(),
+                    headers: REPLAYED_HEADERS
+                        .iter()
+                        .filter_map(|name| {
+                            head.headers()
+                                .get(*name)
+                                .and_then(|v| v.to_str().ok())
+                                .map(|v| ((*name).to_owned(), v.to_owned()))
+                        })
+                        .collect(),
+                    body: bytes.to_vec(),
+                };
+                let completed_at = state.clock.now();
+                if let Err(err) = db::run(&state.pool, move |conn| {
+                    complete(conn, id, &stored, completed_at)
+                })
+                .await
+                {
+                    // The key stays "in progress" until it expires: retries get 409 rather
+                    // than a second execution.
+                    tracing::error!(error = ?err, "could not store the idempotent response");
+                }
+                Ok(ServiceResponse::new(
+                    http_req,
+                    head.set_body(BoxBody::new(bytes)),
+                ))
+            });
+            task.await
+                .map_err(|e| ApiError::internal(anyhow::anyhow!("idempotent request task: {e}")))?
         }
     }
 }
@@ -164,14 +184,17 @@ fn parse_key(value: &HeaderValue) -> ApiResult<String> {
     Ok(key.to_owned())
 }
 
-pub fn request_digest(method: &str, path: &str, query: &str, body: &[u8]) -> Vec<u8> {
-    let mut hasher = Sha256::new();
+/// An HMAC of the request under a server key, not a plain hash: bodies may hold secrets
+/// (a new user's password), and a plain SHA-256 of a body whose other fields are known would
+/// let anyone with a copy of the table guess the secret at hash speed.
+pub fn request_digest(key: &[u8], method: &str, path: &str, query: &str, body: &[u8]) -> Vec<u8> {
+    let mut mac = Hmac::<Sha256>::new_from_slice(key).expect("HMAC takes keys of any length");
     for part in [method.as_bytes(), path.as_bytes(), query.as_bytes()] {
-        hasher.update((part.len() as u64).to_be_bytes());
-        hasher.update(part);
+        mac.update(&(part.len() as u64).to_be_bytes());
+        mac.update(part);
     }
-    hasher.update(body);
-    hasher.finalize().to_vec()
+    mac.update(body);
+    mac.finalize().into_bytes().to_vec()
 }
 
 #[derive(Debug, Clone)]
@@ -245,10 +268,10 @@ fn begin(conn: &mut PgConnection, claim: &Claim, now: DateTime<Utc>) -> ApiResul
             .first(conn)
             .optional()?;
         if let Some((id, method, path, digest, status, headers, body, created_at)) = existing {
+            // An unfinished row (its process died mid-request) is never taken over: the change
+            // may have committed, so the key answers 409 until it expires.
             let expired = created_at < now - Duration::hours(RETENTION_HOURS);
-            let abandoned =
-                status.is_none() && created_at < now - Duration::seconds(STALE_IN_PROGRESS_SECS);
-            if !(expired || abandoned) {
+            if !expired {
                 if method != claim.method || path != claim.path || digest != claim.digest {
                     return Ok(Begin::Mismatch);
                 }
@@ -311,11 +334,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_digest_separates_its_parts() {
-        let a = request_digest("POST", "/a", "b=1", b"{}");
-        assert_eq!(a, request_digest("POST", "/a", "b=1", b"{}"));
-        assert_ne!(a, request_digest("POST", "/ab", "=1", b"{}"));
-        assert_ne!(a, request_digest("POST", "/a", "b=1", b"{ }"));
+    fn the_digest_separates_its_parts_and_depends_on_the_key() {
+        let a = request_digest(b"k", "POST", "/a", "b=1", b"{}");
+        assert_eq!(a, request_digest(b"k", "POST", "/a", "b=1", b"{}"));
+        assert_ne!(a, request_digest(b"k", "POST", "/ab", "=1", b"{}"));
+        assert_ne!(a, request_digest(b"k", "POST", "/a", "b=1", b"{ }"));
+        assert_ne!(a, request_digest(b"other", "POST", "/a", "b=1", b"{}"));
     }
 
     #[test]

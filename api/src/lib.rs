@@ -16,6 +16,7 @@ pub mod services;
 pub mod spa;
 pub mod state;
 pub mod telemetry;
+pub mod workers;
 
 use std::net::TcpListener;
 use std::sync::Arc;
@@ -75,10 +76,12 @@ impl Application {
             })
             .await??
         };
+        workers::spawn_maintenance(pool.clone(), clock.clone(), config.login_window_secs);
         let listener = TcpListener::bind((config.host.as_str(), config.port))?;
         let port = listener.local_addr()?.port();
         let state = web::Data::new(AppState {
             tokens: TokenSigner::new(&config.jwt_secret, config.access_token_ttl_secs),
+            idempotency_key: derive_key(&config.jwt_secret, "idempotency-request-digest"),
             config: Arc::new(config.clone()),
             pool: pool.clone(),
             clock,
@@ -171,4 +174,13 @@ async fn add_request_id_header(
         }
     }
     Ok(res)
+}
+
+/// A key for one purpose, derived from the configured secret (HMAC-SHA256 as a KDF), so one
+/// secret to configure serves several uses without reusing the same key.
+fn derive_key(secret: &str, purpose: &str) -> Vec<u8> {
+    use hmac::{Hmac, Mac};
+    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).expect("any key length");
+    mac.update(purpose.as_bytes());
+    mac.finalize().into_bytes().to_vec()
 }

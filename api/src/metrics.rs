@@ -61,7 +61,17 @@ pub async fn record_request(
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     let started = Instant::now();
-    let method = req.method().to_string();
+    // A fixed set: a client inventing methods must not mint new time series.
+    let method: &'static str = match req.method().as_str() {
+        "GET" => "GET",
+        "POST" => "POST",
+        "PUT" => "PUT",
+        "PATCH" => "PATCH",
+        "DELETE" => "DELETE",
+        "HEAD" => "HEAD",
+        "OPTIONS" => "OPTIONS",
+        _ => "OTHER",
+    };
     let route = req
         .match_pattern()
         .unwrap_or_else(|| "unmatched".to_owned());
@@ -83,11 +93,11 @@ pub async fn record_request(
     if let Some(metrics) = metrics {
         metrics
             .requests
-            .with_label_values(&[method.as_str(), route.as_str(), &status.to_string()])
+            .with_label_values(&[method, route.as_str(), &status.to_string()])
             .inc();
         metrics
             .latency
-            .with_label_values(&[method.as_str(), route.as_str()])
+            .with_label_values(&[method, route.as_str()])
             .observe(elapsed.as_secs_f64());
     }
     result

@@ -19,6 +19,8 @@ pub struct AppState {
     pub pool: DbPool,
     pub clock: SharedClock,
     pub tokens: TokenSigner,
+    /// Keys the request digests of `Idempotency-Key` records (derived from `JWT_SECRET`).
+    pub idempotency_key: Vec<u8>,
 }
 
 pub type State = web::Data<AppState>;

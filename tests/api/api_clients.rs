@@ -91,7 +91,19 @@ async fn bad_client_credentials_and_scopes_are_refused() {
     let reply = app.post("/api/v1/auth/token", None, &wrong_grant).await;
     assert_eq!(reply.problem_code(), "unsupported_grant_type");
 
-    // Rotation kills the old secret; deactivation kills the client.
+    // Rotation kills the old secret and the tokens it got; deactivation kills the client.
+    let old_token = app
+        .post("/api/v1/auth/token", None, &grant(&secret, None))
+        .await
+        .body["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        app.get("/api/v1/auth/me", Some(&old_token)).await.status,
+        200
+    );
+    app.clock.advance(chrono::Duration::seconds(1));
     let rotated = app
         .post(
             &format!("/api/v1/api-clients/{id}/rotate-secret"),

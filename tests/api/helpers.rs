@@ -332,6 +332,7 @@ impl TestApp {
                     subject,
                     role,
                     scopes: vec![],
+                    issued_at: 0,
                 },
                 self.clock_now(),
             )

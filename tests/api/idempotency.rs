@@ -127,3 +127,23 @@ async fn malformed_keys_are_400_and_secret_bearing_routes_ignore_the_header() {
     assert_eq!(app.count("api_clients", ""), 2);
     assert_eq!(app.count("idempotency_keys", ""), 0);
 }
+
+#[tokio::test]
+async fn housekeeping_deletes_expired_records_and_old_failures() {
+    let app = spawn_app().await;
+    let token = app.admin_token().await;
+    create_user(&app, &token, Some("old-key"), &user("old@isp.test")).await;
+    app.login("nobody@isp.test", "wrong-password").await;
+    let window = app.config.login_window_secs;
+    let now = app.clock_now();
+    let pruned = api::services::maintenance::prune(&mut app.conn(), now, window).unwrap();
+    assert_eq!(pruned.idempotency_keys, 0, "nothing is old yet");
+    assert_eq!(pruned.login_failures, 0);
+
+    let later = now + chrono::Duration::hours(25);
+    let pruned = api::services::maintenance::prune(&mut app.conn(), later, window).unwrap();
+    assert_eq!(pruned.idempotency_keys, 1);
+    assert_eq!(pruned.login_failures, 1);
+    assert_eq!(app.count("idempotency_keys", ""), 0);
+    assert_eq!(app.count("login_failures", ""), 0);
+}

@@ -94,6 +94,8 @@ async fn changing_a_password_ends_the_users_sessions() {
     let (user, password) = UserBuilder::new(Role::Agent).create(&app);
     let login = app.login(&user.email, &password).await;
     let refresh = login.body["refresh_token"].as_str().unwrap().to_owned();
+    let access = login.body["access_token"].as_str().unwrap().to_owned();
+    app.clock.advance(chrono::Duration::seconds(1));
 
     let reply = app
         .patch(
@@ -104,6 +106,10 @@ async fn changing_a_password_ends_the_users_sessions() {
         .await;
     assert_eq!(reply.status, 200, "{}", reply.text);
     assert_eq!(reply.body["role"], "finance");
+    // The access token from before the change is refused at once, not in 15 minutes.
+    let reply = app.get("/api/v1/auth/me", Some(&access)).await;
+    assert_eq!(reply.status, 401);
+    assert_eq!(reply.problem_code(), "session_revoked");
     let reply = app
         .post(
             "/api/v1/auth/refresh",

@@ -101,6 +101,7 @@ impl TokenSigner {
             subject,
             role: claims.role,
             scopes: claims.scope.split_whitespace().map(str::to_owned).collect(),
+            issued_at: claims.iat,
         })
     }
 }
@@ -121,6 +122,7 @@ mod tests {
             subject: Subject::User(7),
             role: Role::Admin,
             scopes: vec![],
+            issued_at: t0().timestamp(),
         }
     }
 
@@ -177,6 +179,7 @@ mod tests {
                     subject: Subject::ApiClient(1),
                     role: Role::Admin,
                     scopes: vec![],
+                    issued_at: 0,
                 },
                 t0(),
             )

@@ -92,27 +92,36 @@ async fn authorize(req: &ServiceRequest) -> Result<Option<Principal>, ApiError> 
     }
 }
 
-/// A token outlives nothing it stood for: a user deactivated or given another role, or an
-/// API client deactivated or deleted, is refused at once rather than when the token expires.
+/// A token outlives nothing it stood for: a user deactivated, given another role or a new
+/// password, or an API client deactivated, deleted or given a new secret, is refused at once
+/// rather than when the token expires.
 async fn ensure_still_valid(state: &AppState, principal: &Principal) -> Result<(), ApiError> {
     use crate::db::schema::{api_clients, users};
     use diesel::prelude::*;
     let subject = principal.subject.clone();
     let role = principal.role;
+    let issued_at = principal.issued_at;
+    // Tokens issued before the credentials last changed (password reset, secret rotation)
+    // are refused; the comparison is in whole seconds, as the token's `iat` is.
+    let issued_after = move |changed: Option<chrono::DateTime<chrono::Utc>>| {
+        changed.is_none_or(|at| issued_at >= at.timestamp())
+    };
     let valid = crate::db::run(&state.pool, move |conn| {
         Ok(match subject {
             Subject::User(id) => users::table
                 .find(id)
-                .select((users::role, users::active))
-                .first::<(String, bool)>(conn)
+                .select((users::role, users::active, users::credentials_changed_at))
+                .first::<(String, bool, Option<chrono::DateTime<chrono::Utc>>)>(conn)
                 .optional()?
-                .is_some_and(|(current, active)| active && current == role.as_str()),
+                .is_some_and(|(current, active, changed)| {
+                    active && current == role.as_str() && issued_after(changed)
+                }),
             Subject::ApiClient(id) => api_clients::table
                 .find(id)
-                .select(api_clients::active)
-                .first::<bool>(conn)
+                .select((api_clients::active, api_clients::credentials_changed_at))
+                .first::<(bool, Option<chrono::DateTime<chrono::Utc>>)>(conn)
                 .optional()?
-                .unwrap_or(false),
+                .is_some_and(|(active, changed)| active && issued_after(changed)),
             // No customer tokens are issued yet; the self-service portal brings its accounts.
             Subject::Customer(_) => true,
         })
@@ -123,7 +132,7 @@ async fn ensure_still_valid(state: &AppState, principal: &Principal) -> Result<(
     } else {
         Err(ApiError::unauthorized(
             "session_revoked",
-            "this account was deactivated or its role changed; log in again",
+            "this account was deactivated or its role or credentials changed; log in again",
         ))
     }
 }

@@ -113,6 +113,8 @@ pub struct Principal {
     pub subject: Subject,
     pub role: Role,
     pub scopes: Vec<String>,
+    /// When the token was issued (Unix seconds); 0 for a principal not read from a token.
+    pub issued_at: i64,
 }
 
 impl Principal {

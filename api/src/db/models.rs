@@ -20,6 +20,8 @@ pub struct UserRow {
     pub last_login_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    #[serde(skip)]
+    pub credentials_changed_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Insertable)]
@@ -71,6 +73,8 @@ pub struct ApiClientRow {
     pub last_used_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    #[serde(skip)]
+    pub credentials_changed_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Insertable)]

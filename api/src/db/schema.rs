@@ -12,6 +12,7 @@ diesel::table! {
         last_used_at -> Nullable<Timestamptz>,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        credentials_changed_at -> Nullable<Timestamptz>,
     }
 }
 
@@ -105,6 +106,7 @@ diesel::table! {
         last_login_at -> Nullable<Timestamptz>,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        credentials_changed_at -> Nullable<Timestamptz>,
     }
 }
 

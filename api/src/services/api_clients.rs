@@ -152,6 +152,7 @@ pub fn rotate_secret(
             .set((
                 api_clients::secret_digest.eq(secrets::digest(&secret)),
                 api_clients::updated_at.eq(ctx.now),
+                api_clients::credentials_changed_at.eq(Some(ctx.now)),
             ))
             .returning(ApiClientRow::as_returning())
             .get_result(conn)?;

@@ -5,5 +5,6 @@ pub mod api_clients;
 pub mod audit;
 pub mod bootstrap;
 pub mod demo;
+pub mod maintenance;
 pub mod sessions;
 pub mod users;

@@ -208,6 +208,7 @@ fn principal_of(user: &UserRow) -> ApiResult<Principal> {
         subject: Subject::User(user.id),
         role,
         scopes: vec![],
+        issued_at: 0,
     })
 }
 
@@ -237,6 +238,33 @@ fn issue_pair(
         refresh_expires_in: config.refresh_token_ttl_secs,
         user,
     })
+}
+
+/// The session (family, user) a refresh token belongs to, read without locking.
+fn find_session(conn: &mut PgConnection, digest: &[u8]) -> ApiResult<Option<(uuid::Uuid, i64)>> {
+    Ok(refresh_tokens::table
+        .filter(refresh_tokens::token_digest.eq(digest))
+        .select((refresh_tokens::family_id, refresh_tokens::user_id))
+        .first(conn)
+        .optional()?)
+}
+
+/// Lock order for everything that touches sessions: the user's row first, then the session
+/// family. Changing a user (password, role, deactivation) locks the row the same way, so a
+/// refresh and such a change queue instead of deadlocking.
+fn lock_user(conn: &mut PgConnection, user_id: i64) -> ApiResult<UserRow> {
+    Ok(users::table
+        .find(user_id)
+        .select(UserRow::as_select())
+        .for_no_key_update()
+        .first(conn)?)
+}
+
+fn lock_family(conn: &mut PgConnection, family_id: uuid::Uuid) -> ApiResult<()> {
+    diesel::sql_query("SELECT pg_advisory_xact_lock(hashtext($1))")
+        .bind::<diesel::sql_types::Text, _>(format!("session:{family_id}"))
+        .execute(conn)?;
+    Ok(())
 }
 
 fn revoke_family(
@@ -269,6 +297,10 @@ pub fn refresh(
 ) -> ApiResult<IssuedTokens> {
     let digest = secrets::digest(token);
     let outcome = conn.transaction::<_, ApiError, _>(|conn| {
+        let Some((_, user_id)) = find_session(conn, &digest)? else {
+            return Ok(RefreshOutcome::Invalid);
+        };
+        let user = lock_user(conn, user_id)?;
         let Some(row) = refresh_tokens::table
             .filter(refresh_tokens::token_digest.eq(&digest))
             .select(RefreshTokenRow::as_select())
@@ -278,6 +310,7 @@ pub fn refresh(
         else {
             return Ok(RefreshOutcome::Invalid);
         };
+        lock_family(conn, row.family_id)?;
         if row.used_at.is_some() || row.revoked_at.is_some() {
             if revoke_family(conn, row.family_id, ctx.now)? > 0 {
                 audit::record_as(
@@ -300,10 +333,6 @@ pub fn refresh(
         if row.expires_at <= ctx.now {
             return Ok(RefreshOutcome::Invalid);
         }
-        let user = users::table
-            .find(row.user_id)
-            .select(UserRow::as_select())
-            .first(conn)?;
         if !user.active {
             return Ok(RefreshOutcome::Invalid);
         }
@@ -325,19 +354,14 @@ pub fn refresh(
 pub fn logout(conn: &mut PgConnection, ctx: &RequestContext, token: &str) -> ApiResult<()> {
     let digest = secrets::digest(token);
     conn.transaction(|conn| {
-        let session: Option<(uuid::Uuid, i64)> = refresh_tokens::table
-            .filter(refresh_tokens::token_digest.eq(&digest))
-            .select((refresh_tokens::family_id, refresh_tokens::user_id))
-            .first(conn)
-            .optional()?;
-        let Some((family_id, user_id)) = session else {
+        let Some((family_id, user_id)) = find_session(conn, &digest)? else {
             return Ok(());
         };
+        let user = lock_user(conn, user_id)?;
+        // Waits for a refresh of this session in flight; the revocation below then sees the
+        // token that refresh issued, so it cannot outlive the logout.
+        lock_family(conn, family_id)?;
         if revoke_family(conn, family_id, ctx.now)? > 0 {
-            let user = users::table
-                .find(user_id)
-                .select(UserRow::as_select())
-                .first(conn)?;
             audit::record_as(
                 conn,
                 &Actor::Principal(principal_of(&user)?),
@@ -409,6 +433,7 @@ pub fn client_credentials(
         subject: Subject::ApiClient(client.id),
         role: Role::Integration,
         scopes: scopes.clone(),
+        issued_at: 0,
     };
     Ok(ClientToken {
         access_token: signer.issue(&principal, ctx.now)?,

@@ -157,6 +157,11 @@ pub fn update_user(
                 users::active.eq(active),
                 users::password_hash.eq(hash),
                 users::updated_at.eq(ctx.now),
+                users::credentials_changed_at.eq(if password_hash.is_some() {
+                    Some(ctx.now)
+                } else {
+                    before.credentials_changed_at
+                }),
             ))
             .returning(UserRow::as_returning())
             .get_result(conn)?;
