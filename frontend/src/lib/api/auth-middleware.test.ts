@@ -1,6 +1,6 @@
 import createClient from 'openapi-fetch';
 import { describe, expect, it, vi } from 'vitest';
-import { createRefresher } from '@/lib/auth/refresh';
+import { createSession } from '@/lib/auth/refresh';
 import { createTokenStore, REFRESH_TOKEN_KEY } from '@/lib/auth/token-store';
 import { json, mockApi, problem, tokens } from '@/testing/fetch-mock';
 import { createAuthMiddleware } from './auth-middleware';
@@ -28,7 +28,7 @@ function setup(store = signedInStore()) {
     );
     return response.ok ? ((await response.json()) as ReturnType<typeof tokens>) : null;
   });
-  const refresh = createRefresher(store, requestRefresh, (task) => task());
+  const { refresh } = createSession(store, { refresh: requestRefresh, logout: () => Promise.resolve() }, (task) => task());
   client.use(createAuthMiddleware({ store, refresh }));
   return { store, client, requestRefresh };
 }

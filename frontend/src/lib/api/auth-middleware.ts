@@ -1,10 +1,12 @@
 import type { Middleware } from 'openapi-fetch';
 import type { TokenStore } from '@/lib/auth/token-store';
 
-/** Paths that authenticate by their body, not by a bearer token. */
-const UNAUTHENTICATED = new Set(['/api/v1/auth/login', '/api/v1/auth/refresh']);
-/** Retrying logout after a refresh would send a refresh token the refresh just killed. */
-const NO_RETRY = new Set(['/api/v1/auth/logout']);
+/**
+ * Paths that authenticate by their body, not by a bearer token. Logout is one of them: it must
+ * never trigger a refresh (it runs under the refresh lock), nor be retried after one (the retry
+ * would send a refresh token the refresh just used up).
+ */
+const UNAUTHENTICATED = new Set(['/api/v1/auth/login', '/api/v1/auth/refresh', '/api/v1/auth/logout']);
 /** Refresh ahead of time when the access token has less than this left. */
 const EXPIRY_MARGIN_MS = 10_000;
 
@@ -32,7 +34,7 @@ export function createAuthMiddleware({ store, refresh }: AuthMiddlewareOptions):
         token = (await refreshQuietly()) ?? token;
       }
       if (token !== null) request.headers.set('Authorization', `Bearer ${token}`);
-      if (!NO_RETRY.has(schemaPath)) retryable.set(id, request.clone());
+      retryable.set(id, request.clone());
       return request;
     },
 

@@ -1,8 +1,8 @@
 import createClient from 'openapi-fetch';
-import { createRefresher } from '@/lib/auth/refresh';
+import { createSession } from '@/lib/auth/refresh';
 import { tokenStore } from '@/lib/auth/token-store';
 import { createAuthMiddleware } from './auth-middleware';
-import { toApiError } from './problem';
+import { toApiError, unwrap } from './problem';
 import type { paths } from './schema';
 
 // Every API path already starts with /api, so the SPA's own origin is the base URL.
@@ -13,18 +13,27 @@ const clientOptions = {
   fetch: (request: Request) => globalThis.fetch(request),
 };
 
-/** Without the auth middleware: used for the refresh call itself. */
+/** Without the auth middleware: used for refresh and logout, which run under the session lock. */
 const sessionClient = createClient<paths>(clientOptions);
 
-export const refreshSession = createRefresher(tokenStore, async (refreshToken) => {
-  const { data, error, response } = await sessionClient.POST('/api/v1/auth/refresh', {
-    body: { refresh_token: refreshToken },
-  });
-  if (data) return data;
-  // The API refused this refresh token (unknown, revoked, expired or malformed).
-  if (response.status === 400 || response.status === 401 || response.status === 422) return null;
-  throw toApiError(error, response);
+/** Refresh and logout, serialised across tabs so a rotated refresh token is never sent twice. */
+export const session = createSession(tokenStore, {
+  async refresh(refreshToken) {
+    const { data, error, response } = await sessionClient.POST('/api/v1/auth/refresh', {
+      body: { refresh_token: refreshToken },
+    });
+    if (data) return data;
+    // The API refused this refresh token (unknown, revoked, expired or malformed).
+    if (response.status === 400 || response.status === 401 || response.status === 422) return null;
+    throw toApiError(error, response);
+  },
+  async logout(refreshToken) {
+    // The refresh token is the credential: no bearer token (and so no refresh) is needed.
+    await unwrap(sessionClient.POST('/api/v1/auth/logout', { body: { refresh_token: refreshToken } }));
+  },
 });
+
+export const refreshSession = session.refresh;
 
 /** The typed API client every feature uses. */
 export const apiClient = createClient<paths>(clientOptions);

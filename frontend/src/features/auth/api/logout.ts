@@ -1,22 +1,14 @@
 import { mutationOptions, useMutation } from '@tanstack/react-query';
-import { apiClient } from '@/lib/api/client';
-import { unwrap } from '@/lib/api/problem';
-import { tokenStore } from '@/lib/auth/token-store';
+import { session } from '@/lib/api/client';
 
 /**
  * Revokes the refresh token on the server, then forgets both tokens here. The local
  * session ends even when the server cannot be told: a person who clicked "Log out" must
- * not stay logged in on this device.
+ * not stay logged in on this device. Runs under the same lock as refreshes, so a refresh
+ * in flight (in this tab or another) cannot bring the session back afterwards.
  */
-export async function logout(): Promise<void> {
-  const refreshToken = tokenStore.getRefreshToken();
-  try {
-    if (refreshToken !== null) {
-      await unwrap(apiClient.POST('/api/v1/auth/logout', { body: { refresh_token: refreshToken } }));
-    }
-  } finally {
-    tokenStore.clear('logout');
-  }
+export function logout(): Promise<void> {
+  return session.logout();
 }
 
 export const logoutMutationOptions = () =>
