@@ -103,13 +103,7 @@ async fn refresh_rotates_and_a_reused_token_ends_the_session() {
     let login = app.login(ADMIN_EMAIL, ADMIN_PASSWORD).await;
     let first = login.body["refresh_token"].as_str().unwrap().to_owned();
 
-    let reply = app
-        .post(
-            "/api/v1/auth/refresh",
-            None,
-            &json!({"refresh_token": first}),
-        )
-        .await;
+    let reply = app.refresh(&first).await;
     assert_eq!(reply.status, 200, "{}", reply.text);
     let second = reply.body["refresh_token"].as_str().unwrap().to_owned();
     assert_ne!(first, second);
@@ -117,22 +111,10 @@ async fn refresh_rotates_and_a_reused_token_ends_the_session() {
     assert_eq!(app.get("/api/v1/auth/me", Some(access)).await.status, 200);
 
     // Replaying the first token is refused and revokes the whole session.
-    let replay = app
-        .post(
-            "/api/v1/auth/refresh",
-            None,
-            &json!({"refresh_token": first}),
-        )
-        .await;
+    let replay = app.refresh(&first).await;
     assert_eq!(replay.status, 401);
     assert_eq!(replay.problem_code(), "invalid_refresh_token");
-    let after = app
-        .post(
-            "/api/v1/auth/refresh",
-            None,
-            &json!({"refresh_token": second}),
-        )
-        .await;
+    let after = app.refresh(&second).await;
     assert_eq!(
         after.status, 401,
         "the rotated token must die with its session"
@@ -150,21 +132,9 @@ async fn refresh_tokens_expire() {
     let token = login.body["refresh_token"].as_str().unwrap().to_owned();
     app.clock
         .advance(Duration::seconds(app.config.refresh_token_ttl_secs + 1));
-    let reply = app
-        .post(
-            "/api/v1/auth/refresh",
-            None,
-            &json!({"refresh_token": token}),
-        )
-        .await;
+    let reply = app.refresh(&token).await;
     assert_eq!(reply.status, 401);
-    let reply = app
-        .post(
-            "/api/v1/auth/refresh",
-            None,
-            &json!({"refresh_token": "rt_made_up"}),
-        )
-        .await;
+    let reply = app.refresh("rt_made_up").await;
     assert_eq!(reply.status, 401);
 }
 
@@ -182,13 +152,7 @@ async fn logout_revokes_the_refresh_token_even_after_the_access_token_expired() 
         )
         .await;
     assert_eq!(reply.status, 204, "{}", reply.text);
-    let reply = app
-        .post(
-            "/api/v1/auth/refresh",
-            None,
-            &json!({"refresh_token": refresh}),
-        )
-        .await;
+    let reply = app.refresh(refresh).await;
     assert_eq!(reply.status, 401);
     assert_eq!(app.count("refresh_tokens", "revoked_at IS NULL"), 0);
     assert_eq!(

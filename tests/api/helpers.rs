@@ -307,6 +307,16 @@ impl TestApp {
         .await
     }
 
+    /// `POST /api/v1/auth/refresh` with a refresh token.
+    pub async fn refresh(&self, refresh_token: &str) -> Reply {
+        self.post(
+            "/api/v1/auth/refresh",
+            None,
+            &serde_json::json!({ "refresh_token": refresh_token }),
+        )
+        .await
+    }
+
     /// An access token through the real login, which must succeed.
     pub async fn login_token(&self, email: &str, password: &str) -> String {
         let reply = self.login(email, password).await;

@@ -110,13 +110,7 @@ async fn changing_a_password_ends_the_users_sessions() {
     let reply = app.get("/api/v1/auth/me", Some(&access)).await;
     assert_eq!(reply.status, 401);
     assert_eq!(reply.problem_code(), "session_revoked");
-    let reply = app
-        .post(
-            "/api/v1/auth/refresh",
-            None,
-            &json!({"refresh_token": refresh}),
-        )
-        .await;
+    let reply = app.refresh(&refresh).await;
     assert_eq!(reply.status, 401);
     assert_eq!(app.login(&user.email, &password).await.status, 401);
     assert_eq!(

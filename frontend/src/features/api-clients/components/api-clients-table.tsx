@@ -12,6 +12,7 @@ import { useRotateApiClientSecret } from '../api/rotate-api-client-secret';
 import type { RevealedSecret } from '../api/secret';
 import { EditApiClientModal } from './api-client-form-modals';
 import { SecretModal } from './secret-modal';
+import { ActiveBadge } from '@/components/ui/active-badge';
 
 type RowAction = 'edit' | 'rotate' | 'delete';
 
@@ -53,9 +54,7 @@ function ApiClientRow({ client, onAction }: ApiClientRowProps) {
         )}
       </Table.Td>
       <Table.Td>
-        <Badge color={client.active ? 'green' : 'gray'} variant="dot" miw="max-content">
-          {client.active ? 'Active' : 'Inactive'}
-        </Badge>
+        <ActiveBadge active={client.active} />
       </Table.Td>
       <Table.Td>{formatDateTime(client.created_at)}</Table.Td>
       <Table.Td>{formatDateTime(client.last_used_at)}</Table.Td>

@@ -7,6 +7,7 @@ import { formatDateTime } from '@/lib/format';
 import { roleLabel } from '@/lib/roles';
 import { useUsers, type User } from '../api/get-users';
 import { EditUserModal } from './edit-user-modal';
+import { ActiveBadge } from '@/components/ui/active-badge';
 
 interface UserRowProps {
   user: User;
@@ -24,9 +25,7 @@ function UserRow({ user, onEdit }: UserRowProps) {
         </Badge>
       </Table.Td>
       <Table.Td>
-        <Badge color={user.active ? 'green' : 'gray'} variant="dot" miw="max-content">
-          {user.active ? 'Active' : 'Inactive'}
-        </Badge>
+        <ActiveBadge active={user.active} />
       </Table.Td>
       <Table.Td>{formatDateTime(user.last_login_at)}</Table.Td>
       <Table.Td>{formatDateTime(user.created_at)}</Table.Td>
