@@ -33,6 +33,7 @@ use crate::routes;
         (name = "auth", description = "Logins, tokens, sessions"),
         (name = "users", description = "Staff users"),
         (name = "api-clients", description = "Third-party systems calling the API"),
+        (name = "customer-classes", description = "Customer classes and their credit policy"),
         (name = "audit", description = "Who changed what"),
         (name = "operations", description = "Health and readiness"),
     )

@@ -39,6 +39,8 @@ const fn route(method: &'static str, path: &'static str, access: Access) -> Rout
 pub const API_PREFIX: &str = "/api/v1";
 
 const ADMIN: Access = Access::Roles(&[Admin]);
+const STAFF: Access = Access::Roles(&[Admin, Manager, Agent, Finance, Viewer]);
+const MANAGERS: Access = Access::Roles(&[Admin, Manager]);
 
 /// Every API route. Keep it sorted by area, then path.
 pub const POLICIES: &[RoutePolicy] = &[
@@ -60,6 +62,10 @@ pub const POLICIES: &[RoutePolicy] = &[
     route("PATCH", "/api/v1/api-clients/{id}", ADMIN),
     route("DELETE", "/api/v1/api-clients/{id}", ADMIN),
     route("POST", "/api/v1/api-clients/{id}/rotate-secret", ADMIN),
+    // customer classes and their credit policy
+    route("GET", "/api/v1/customer-classes", STAFF),
+    route("GET", "/api/v1/customer-classes/{id}", STAFF),
+    route("PATCH", "/api/v1/customer-classes/{id}", MANAGERS),
     // audit
     route("GET", "/api/v1/audit-log", ADMIN),
     // the OpenAPI document itself

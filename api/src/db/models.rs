@@ -172,6 +172,7 @@ pub struct CustomerRow {
     pub status: String,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    pub class_id: i64,
 }
 
 #[derive(Debug, Insertable)]
@@ -184,6 +185,27 @@ pub struct NewCustomerRow<'a> {
     pub email: Option<&'a str>,
     pub phone: Option<&'a str>,
     pub status: &'a str,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub class_id: i64,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize)]
+#[diesel(table_name = customer_classes)]
+pub struct CustomerClassRow {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+    pub currency: String,
+    pub credit_limit: Decimal,
+    pub approval_threshold: Decimal,
+    pub deposit_rule: String,
+    pub deposit_amount: Option<Decimal>,
+    pub deposit_months: Option<i32>,
+    pub payment_terms_days: i32,
+    pub payment_methods: Vec<String>,
+    pub dunning_ladder: String,
+    pub version: i32,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }

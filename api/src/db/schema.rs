@@ -32,6 +32,26 @@ diesel::table! {
 }
 
 diesel::table! {
+    customer_classes (id) {
+        id -> Int8,
+        code -> Text,
+        name -> Text,
+        currency -> Bpchar,
+        credit_limit -> Numeric,
+        approval_threshold -> Numeric,
+        deposit_rule -> Text,
+        deposit_amount -> Nullable<Numeric>,
+        deposit_months -> Nullable<Int4>,
+        payment_terms_days -> Int4,
+        payment_methods -> Array<Text>,
+        dunning_ladder -> Text,
+        version -> Int4,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     customers (id) {
         id -> Int8,
         account_number -> Text,
@@ -43,6 +63,7 @@ diesel::table! {
         status -> Text,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        class_id -> Int8,
     }
 }
 
@@ -111,12 +132,14 @@ diesel::table! {
 }
 
 diesel::joinable!(api_clients -> users (created_by));
+diesel::joinable!(customers -> customer_classes (class_id));
 diesel::joinable!(events -> customers (customer_id));
 diesel::joinable!(refresh_tokens -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     api_clients,
     audit_log,
+    customer_classes,
     customers,
     events,
     idempotency_keys,

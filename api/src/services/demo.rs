@@ -141,6 +141,8 @@ pub fn seed_demo(
         diesel::insert_into(plans::table)
             .values(&plan_rows)
             .execute(conn)?;
+        let residential = class_id(conn, "residential")?;
+        let business = class_id(conn, "business")?;
         let numbers: Vec<String> = (0..CUSTOMERS.len())
             .map(|i| format!("{}", 100_001 + i))
             .collect();
@@ -158,6 +160,11 @@ pub fn seed_demo(
                     status: "active",
                     created_at: now,
                     updated_at: now,
+                    class_id: if *kind == "business" {
+                        business
+                    } else {
+                        residential
+                    },
                 },
             )
             .collect();
@@ -186,4 +193,13 @@ pub fn seed_demo(
             customers: created.len(),
         }))
     })
+}
+
+/// The id of a seeded customer class.
+fn class_id(conn: &mut PgConnection, code: &str) -> QueryResult<i64> {
+    use crate::db::schema::customer_classes;
+    customer_classes::table
+        .filter(customer_classes::code.eq(code))
+        .select(customer_classes::id)
+        .first(conn)
 }

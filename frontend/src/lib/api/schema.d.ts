@@ -209,6 +209,53 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/customer-classes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List customer classes.
+         * @description **Access:** roles admin, manager, agent, finance, viewer.
+         */
+        get: operations["list_customer_classes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customer-classes/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get one customer class, with its version as the `ETag`.
+         * @description **Access:** roles admin, manager, agent, finance, viewer.
+         */
+        get: operations["get_customer_class"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change a customer class's credit policy.
+         * @description Send the `ETag` of the class you read as `If-Match`; if someone changed it since, the
+         *     answer is 409 `version_conflict` and nothing is written.
+         *
+         *     **Access:** roles admin, manager.
+         */
+        patch: operations["update_customer_class"];
+        trace?: never;
+    };
     "/api/v1/users": {
         parameters: {
             query?: never;
@@ -398,6 +445,58 @@ export interface components {
             /** @description One of the staff roles: admin, manager, agent, finance, viewer. */
             role: components["schemas"]["Role"];
         };
+        /** @description A customer class and the credit policy it carries. */
+        CustomerClass: {
+            /**
+             * @description Orders whose first invoice or monthly total exceed this need a manager.
+             * @example 300.00
+             */
+            approval_threshold: string;
+            code: string;
+            /**
+             * @description Current balance plus a new order's monthly charges may not exceed this without a manager.
+             * @example 150.00
+             */
+            credit_limit: string;
+            currency: string;
+            deposit: components["schemas"]["Deposit"];
+            /** @description The dunning ladder the class's overdue customers follow. */
+            dunning_ladder: string;
+            /** Format: int64 */
+            id: number;
+            name: string;
+            payment_methods: components["schemas"]["PaymentMethod"][];
+            /**
+             * Format: int32
+             * @description Days between an invoice and its due date.
+             */
+            payment_terms_days: number;
+            /** Format: date-time */
+            updated_at: string;
+            /**
+             * Format: int32
+             * @description Increases with every change; send it back as `If-Match` to update.
+             */
+            version: number;
+        };
+        CustomerClassList: {
+            items: components["schemas"]["CustomerClass"][];
+        };
+        /** @description How much deposit a new order of this class's customers must pay. */
+        Deposit: {
+            /** @enum {string} */
+            kind: "none";
+        } | {
+            /** @example 100.00 */
+            amount: string;
+            /** @enum {string} */
+            kind: "fixed";
+        } | {
+            /** @enum {string} */
+            kind: "months_of_recurring";
+            /** Format: int32 */
+            months: number;
+        };
         /** @description One invalid field of a request. */
         FieldError: {
             /** @description Stable machine-readable reason, e.g. `required`, `invalid`, `too_long`. */
@@ -430,6 +529,8 @@ export interface components {
             role: components["schemas"]["Role"];
             scopes: string[];
         };
+        /** @enum {string} */
+        PaymentMethod: "card" | "direct_debit" | "bank_transfer" | "cash" | "cheque" | "prepaid_deposit";
         /** @enum {string} */
         PrincipalKind: "user" | "api_client" | "customer";
         /** @description An RFC 9457 problem document. */
@@ -482,6 +583,19 @@ export interface components {
             active?: boolean | null;
             name?: string | null;
             scopes?: string[] | null;
+        };
+        /** @description Fields to change; absent fields stay as they are. */
+        UpdateCustomerClassRequest: {
+            /** @example 300.00 */
+            approval_threshold?: string | null;
+            /** @example 150.00 */
+            credit_limit?: string | null;
+            deposit?: components["schemas"]["Deposit"] | null;
+            dunning_ladder?: string | null;
+            name?: string | null;
+            payment_methods?: components["schemas"]["PaymentMethod"][] | null;
+            /** Format: int32 */
+            payment_terms_days?: number | null;
         };
         /** @description Fields to change; absent fields stay as they are. */
         UpdateUserRequest: {
@@ -1391,6 +1505,232 @@ export interface operations {
             };
             /** @description `rate_limited` */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error`: logged with the request id; retry later */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_customer_classes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every class */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerClassList"];
+                };
+            };
+            /** @description `missing_token`, `invalid_token`, `token_expired`, `session_revoked` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: the caller's role may not use this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error`: logged with the request id; retry later */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_customer_class: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Customer class id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The class */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerClass"];
+                };
+            };
+            /** @description `invalid_path_parameter`, `invalid_query` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `missing_token`, `invalid_token`, `token_expired`, `session_revoked` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: the caller's role may not use this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error`: logged with the request id; retry later */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_customer_class: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The class's ETag, e.g. `"3"` */
+                "If-Match"?: string | null;
+            };
+            path: {
+                /** @description Customer class id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateCustomerClassRequest"];
+            };
+        };
+        responses: {
+            /** @description Updated */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerClass"];
+                };
+            };
+            /** @description `malformed_json`: the body is not JSON; `invalid_path_parameter`, `invalid_query` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `missing_token`, `invalid_token`, `token_expired`, `session_revoked` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: the caller's role may not use this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `version_conflict` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `validation_failed`: see `errors` for each field */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
