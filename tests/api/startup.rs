@@ -75,6 +75,20 @@ async fn demo_data_seeds_plans_and_customers_with_their_events_once() {
         count("SELECT count(*) AS n FROM customers c WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.customer_id = c.id)"),
         0
     );
+    {
+        use api::db::schema::customers;
+        use diesel::prelude::*;
+        let numbers: Vec<String> = customers::table
+            .select(customers::account_number)
+            .load(&mut pool.get().unwrap())
+            .unwrap();
+        assert!(
+            numbers
+                .iter()
+                .all(|n| api::domain::account_number::is_valid(n)),
+            "{numbers:?}"
+        );
+    }
     let (_app, report) = api::Application::build(config, Arc::new(FixedClock::at(t0())))
         .await
         .unwrap();

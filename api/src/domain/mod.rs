@@ -1,6 +1,7 @@
 //! Pure rules, one module per stage. Nothing here touches a database, the network or the
 //! clock: functions take values and return decisions, and are tested without I/O.
 
+pub mod account_number;
 pub mod credit;
 pub mod identity;
 pub mod money;

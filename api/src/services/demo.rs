@@ -143,8 +143,8 @@ pub fn seed_demo(
             .execute(conn)?;
         let residential = class_id(conn, "residential")?;
         let business = class_id(conn, "business")?;
-        let numbers: Vec<String> = (0..CUSTOMERS.len())
-            .map(|i| format!("{}", 100_001 + i))
+        let numbers: Vec<String> = (0..CUSTOMERS.len() as u64)
+            .map(|i| crate::domain::account_number::for_serial(100_001 + i))
             .collect();
         let customer_rows: Vec<NewCustomerRow> = CUSTOMERS
             .iter()
