@@ -78,6 +78,17 @@ async fn a_manager_changes_a_class_and_a_stale_version_is_refused() {
         app.count("audit_log", "action = 'customer_class.updated'"),
         1
     );
+    let garbled = app
+        .send(
+            app.client
+                .patch(app.url("/api/v1/customer-classes/1"))
+                .bearer_auth(&manager)
+                .header("If-Match", "yesterday")
+                .json(&json!({"credit_limit": "5"})),
+        )
+        .await;
+    assert_eq!(garbled.status, 400);
+    assert_eq!(garbled.problem_code(), "invalid_if_match");
 }
 
 #[tokio::test]

@@ -202,6 +202,7 @@ pub async fn get_customer_class(state: State, id: web::Path<i64>) -> ApiResult<H
     request_body = UpdateCustomerClassRequest,
     responses(
         (status = 200, description = "Updated", body = CustomerClass),
+        (status = 400, description = "`invalid_if_match`", body = Problem),
         (status = 404, description = "`not_found`", body = Problem),
         (status = 409, description = "`version_conflict`", body = Problem),
     )

@@ -1666,7 +1666,7 @@ export interface operations {
                     "application/json": components["schemas"]["CustomerClass"];
                 };
             };
-            /** @description `malformed_json`: the body is not JSON; `invalid_path_parameter`, `invalid_query` */
+            /** @description `invalid_if_match`; `malformed_json`: the body is not JSON; `invalid_path_parameter`, `invalid_query` */
             400: {
                 headers: {
                     [name: string]: unknown;
