@@ -154,7 +154,7 @@ async fn secrets_are_shown_once_and_stored_as_digests() {
     assert!(!reply.text.contains(&secret));
     let list = app.get("/api/v1/api-clients", Some(&admin)).await;
     assert!(!list.text.contains(&secret));
-    assert_eq!(list.body["items"].as_array().unwrap().len(), 1);
+    assert_eq!(list.items().len(), 1);
     // Neither the audit log nor the table holds the secret.
     assert_eq!(
         app.count("audit_log", &format!("after::text LIKE '%{secret}%'")),

@@ -33,7 +33,7 @@ async fn a_change_is_audited_with_actor_before_after_and_request_id() {
         )
         .await;
     assert_eq!(reply.status, 200);
-    let items = reply.body["items"].as_array().unwrap();
+    let items = reply.items();
     assert_eq!(items.len(), 2, "{}", reply.text);
     // Newest first.
     assert_eq!(items[0]["action"], "user.updated");
@@ -51,7 +51,7 @@ async fn a_change_is_audited_with_actor_before_after_and_request_id() {
             Some(&admin),
         )
         .await;
-    assert_eq!(by_request.body["items"].as_array().unwrap().len(), 1);
+    assert_eq!(by_request.items().len(), 1);
 }
 
 #[tokio::test]
@@ -78,7 +78,7 @@ async fn the_audit_log_pages_with_a_stable_cursor_and_filters() {
         };
         let reply = app.get(&url, Some(&admin)).await;
         assert_eq!(reply.status, 200, "{}", reply.text);
-        for item in reply.body["items"].as_array().unwrap() {
+        for item in reply.items() {
             seen.push(item["id"].as_i64().unwrap());
         }
         match reply.body["next_cursor"].as_str() {
@@ -102,7 +102,7 @@ async fn the_audit_log_pages_with_a_stable_cursor_and_filters() {
         )
         .await;
     assert_eq!(reply.status, 200, "{}", reply.text);
-    assert_eq!(reply.body["items"].as_array().unwrap().len(), 0);
+    assert_eq!(reply.items().len(), 0);
     let reply = app
         .get(
             &format!(
@@ -112,7 +112,7 @@ async fn the_audit_log_pages_with_a_stable_cursor_and_filters() {
             Some(&admin),
         )
         .await;
-    assert_eq!(reply.body["items"].as_array().unwrap().len(), 5);
+    assert_eq!(reply.items().len(), 5);
     let reply = app
         .get("/api/v1/audit-log?from=yesterday", Some(&admin))
         .await;

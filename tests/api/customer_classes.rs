@@ -11,9 +11,8 @@ async fn the_three_seeded_classes_carry_their_credit_policy() {
     let agent = app.token_as(Role::Agent);
     let reply = app.get("/api/v1/customer-classes", Some(&agent)).await;
     assert_eq!(reply.status, 200, "{}", reply.text);
-    let codes: Vec<&str> = reply.body["items"]
-        .as_array()
-        .unwrap()
+    let codes: Vec<&str> = reply
+        .items()
         .iter()
         .map(|c| c["code"].as_str().unwrap())
         .collect();
@@ -109,12 +108,7 @@ async fn bad_policy_values_are_field_errors() {
         )
         .await;
     assert_eq!(reply.status, 422, "{}", reply.text);
-    let fields: Vec<&str> = reply.body["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["field"].as_str().unwrap())
-        .collect();
+    let fields = reply.error_fields();
     assert_eq!(
         fields,
         [

@@ -223,6 +223,23 @@ impl Reply {
         self.headers.get(name).and_then(|v| v.to_str().ok())
     }
 
+    /// The `items` of a list response.
+    pub fn items(&self) -> &Vec<Value> {
+        self.body["items"]
+            .as_array()
+            .unwrap_or_else(|| panic!("no items in {}", self.text))
+    }
+
+    /// The `field` of every field error of a problem, in order.
+    pub fn error_fields(&self) -> Vec<&str> {
+        self.body["errors"]
+            .as_array()
+            .unwrap_or_else(|| panic!("no field errors in {}", self.text))
+            .iter()
+            .map(|e| e["field"].as_str().unwrap())
+            .collect()
+    }
+
     /// Asserts the problem shape and returns its `code`.
     pub fn problem_code(&self) -> &str {
         assert_eq!(
