@@ -1,9 +1,8 @@
-import { ActionIcon, Badge, Button, Center, Code, Group, Loader, Menu, Table, Text, VisuallyHidden } from '@mantine/core';
+import { ActionIcon, Badge, Button, Code, Group, Menu, Table, Text, VisuallyHidden } from '@mantine/core';
 import { useState } from 'react';
 import { ConfirmModal } from '@/components/ui/confirm-modal';
-import { LoadError } from '@/components/ui/load-error';
-import { NoAccess } from '@/components/ui/no-access';
-import { errorMessage, isApiError } from '@/lib/api/problem';
+import { QueryStatus } from '@/components/ui/query-status';
+import { errorMessage } from '@/lib/api/problem';
 import { formatDateTime } from '@/lib/format';
 import { notifySuccess } from '@/lib/notify';
 import { useDeleteApiClient } from '../api/delete-api-client';
@@ -100,25 +99,8 @@ export function ApiClientsTable() {
   const close = () => setPending((current) => current && { ...current, opened: false });
   const isOpen = (action: RowAction) => pending?.opened === true && pending.action === action;
 
-  if (clients.isPending) {
-    return (
-      <Center py="xl">
-        <Loader aria-label="Loading API clients" />
-      </Center>
-    );
-  }
-
-  if (clients.isError) {
-    if (isApiError(clients.error, 403)) {
-      return <NoAccess>Only administrators can manage API clients.</NoAccess>;
-    }
-    return (
-      <LoadError
-        title="Could not load API clients"
-        message={errorMessage(clients.error)}
-        onRetry={() => void clients.refetch()}
-      />
-    );
+  if (!clients.isSuccess) {
+    return <QueryStatus query={clients} what="API clients" noAccess="Only administrators can manage API clients." />;
   }
 
   const rows = clients.data.pages.flatMap((page) => page.items);

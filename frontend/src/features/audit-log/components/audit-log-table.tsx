@@ -1,23 +1,6 @@
-import {
-  AccordionChevron,
-  Badge,
-  Box,
-  Button,
-  Center,
-  Code,
-  Group,
-  Loader,
-  ScrollArea,
-  SimpleGrid,
-  Stack,
-  Table,
-  Text,
-  UnstyledButton,
-} from '@mantine/core';
+import { AccordionChevron, Badge, Box, Button, Code, Group, ScrollArea, SimpleGrid, Stack, Table, Text, UnstyledButton } from '@mantine/core';
 import { Fragment, useState } from 'react';
-import { LoadError } from '@/components/ui/load-error';
-import { NoAccess } from '@/components/ui/no-access';
-import { errorMessage, isApiError } from '@/lib/api/problem';
+import { QueryStatus } from '@/components/ui/query-status';
 import { formatDateTime } from '@/lib/format';
 import { useAuditLog, type AuditEntry } from '../api/get-audit-log';
 import type { AuditQuery } from '../filters';
@@ -178,21 +161,8 @@ export function AuditLogTable({ query, filtered, onClearFilters }: AuditLogTable
       return next;
     });
 
-  if (log.isPending) {
-    return (
-      <Center py="xl">
-        <Loader aria-label="Loading the audit log" />
-      </Center>
-    );
-  }
-
-  if (log.isError) {
-    if (isApiError(log.error, 403)) {
-      return <NoAccess>Only administrators can read the audit log.</NoAccess>;
-    }
-    return (
-      <LoadError title="Could not load the audit log" message={errorMessage(log.error)} onRetry={() => void log.refetch()} />
-    );
+  if (!log.isSuccess) {
+    return <QueryStatus query={log} what="the audit log" noAccess="Only administrators can read the audit log." />;
   }
 
   const entries = log.data.pages.flatMap((page) => page.items);

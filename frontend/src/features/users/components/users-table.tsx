@@ -1,8 +1,6 @@
-import { Badge, Button, Center, Group, Loader, Table, Text, VisuallyHidden } from '@mantine/core';
+import { Badge, Button, Group, Table, Text, VisuallyHidden } from '@mantine/core';
 import { useState } from 'react';
-import { LoadError } from '@/components/ui/load-error';
-import { NoAccess } from '@/components/ui/no-access';
-import { errorMessage, isApiError } from '@/lib/api/problem';
+import { QueryStatus } from '@/components/ui/query-status';
 import { formatDateTime } from '@/lib/format';
 import { roleLabel } from '@/lib/roles';
 import { useUsers, type User } from '../api/get-users';
@@ -42,21 +40,8 @@ export function UsersTable() {
   const users = useUsers();
   const [editing, setEditing] = useState<{ opened: boolean; user: User | null }>({ opened: false, user: null });
 
-  if (users.isPending) {
-    return (
-      <Center py="xl">
-        <Loader aria-label="Loading users" />
-      </Center>
-    );
-  }
-
-  if (users.isError) {
-    if (isApiError(users.error, 403)) {
-      return <NoAccess>Only administrators can see the list of users.</NoAccess>;
-    }
-    return (
-      <LoadError title="Could not load users" message={errorMessage(users.error)} onRetry={() => void users.refetch()} />
-    );
+  if (!users.isSuccess) {
+    return <QueryStatus query={users} what="users" noAccess="Only administrators can see the list of users." />;
   }
 
   const rows = users.data.pages.flatMap((page) => page.items);
