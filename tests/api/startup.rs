@@ -64,7 +64,7 @@ async fn demo_data_seeds_plans_and_customers_with_their_events_once() {
             .n
     };
     assert_eq!(
-        count("SELECT count(*) AS n FROM plans"),
+        count("SELECT count(*) AS n FROM products WHERE kind = 'plan'"),
         seeded.plans as i64
     );
     assert_eq!(

@@ -131,35 +131,6 @@ pub struct NewEventRow<'a> {
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Serialize)]
-#[diesel(table_name = plans)]
-pub struct PlanRow {
-    pub id: i64,
-    pub code: String,
-    pub name: String,
-    pub kind: String,
-    pub download_mbps: Option<i32>,
-    pub upload_mbps: Option<i32>,
-    pub monthly_price: Decimal,
-    pub currency: String,
-    pub active: bool,
-    pub created_at: DateTime<Utc>,
-}
-
-#[derive(Debug, Insertable)]
-#[diesel(table_name = plans)]
-pub struct NewPlanRow<'a> {
-    pub code: &'a str,
-    pub name: &'a str,
-    pub kind: &'a str,
-    pub download_mbps: Option<i32>,
-    pub upload_mbps: Option<i32>,
-    pub monthly_price: Decimal,
-    pub currency: &'a str,
-    pub active: bool,
-    pub created_at: DateTime<Utc>,
-}
-
-#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
 #[diesel(table_name = customers)]
 pub struct CustomerRow {
     pub id: i64,
@@ -173,6 +144,16 @@ pub struct CustomerRow {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub class_id: i64,
+    pub tax_id: Option<String>,
+    pub billing_cycle: String,
+    pub billing_day: Option<i32>,
+    pub invoice_delivery: String,
+    pub autopay: bool,
+    pub currency: String,
+    pub tax_zone: String,
+    pub tax_exempt: bool,
+    pub tax_exemption_ref: Option<String>,
+    pub version: i32,
 }
 
 #[derive(Debug, Insertable)]
@@ -188,6 +169,15 @@ pub struct NewCustomerRow<'a> {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub class_id: i64,
+    pub tax_id: Option<&'a str>,
+    pub billing_cycle: &'a str,
+    pub billing_day: Option<i32>,
+    pub invoice_delivery: &'a str,
+    pub autopay: bool,
+    pub currency: &'a str,
+    pub tax_zone: &'a str,
+    pub tax_exempt: bool,
+    pub tax_exemption_ref: Option<&'a str>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize)]

@@ -52,22 +52,6 @@ diesel::table! {
 }
 
 diesel::table! {
-    customers (id) {
-        id -> Int8,
-        account_number -> Text,
-        kind -> Text,
-        name -> Text,
-        company_name -> Nullable<Text>,
-        email -> Nullable<Text>,
-        phone -> Nullable<Text>,
-        status -> Text,
-        created_at -> Timestamptz,
-        updated_at -> Timestamptz,
-        class_id -> Int8,
-    }
-}
-
-diesel::table! {
     events (id) {
         id -> Int8,
         event_type -> Text,
@@ -85,21 +69,6 @@ diesel::table! {
         email -> Text,
         address -> Text,
         failed_at -> Timestamptz,
-    }
-}
-
-diesel::table! {
-    plans (id) {
-        id -> Int8,
-        code -> Text,
-        name -> Text,
-        kind -> Text,
-        download_mbps -> Nullable<Int4>,
-        upload_mbps -> Nullable<Int4>,
-        monthly_price -> Numeric,
-        currency -> Bpchar,
-        active -> Bool,
-        created_at -> Timestamptz,
     }
 }
 
@@ -131,21 +100,289 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    customer_addresses (id) {
+        id -> Int8,
+        customer_id -> Int8,
+        kind -> Text,
+        line1 -> Text,
+        line2 -> Nullable<Text>,
+        city -> Text,
+        region -> Nullable<Text>,
+        postal_code -> Nullable<Text>,
+        country -> Bpchar,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    customer_contacts (id) {
+        id -> Int8,
+        customer_id -> Int8,
+        name -> Text,
+        role -> Text,
+        email -> Nullable<Text>,
+        phone -> Nullable<Text>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    customers (id) {
+        id -> Int8,
+        account_number -> Text,
+        kind -> Text,
+        name -> Text,
+        company_name -> Nullable<Text>,
+        email -> Nullable<Text>,
+        phone -> Nullable<Text>,
+        status -> Text,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        class_id -> Int8,
+        tax_id -> Nullable<Text>,
+        billing_cycle -> Text,
+        billing_day -> Nullable<Int4>,
+        invoice_delivery -> Text,
+        autopay -> Bool,
+        currency -> Bpchar,
+        tax_zone -> Text,
+        tax_exempt -> Bool,
+        tax_exemption_ref -> Nullable<Text>,
+        version -> Int4,
+    }
+}
+
+diesel::table! {
+    interactions (id) {
+        id -> Int8,
+        customer_id -> Nullable<Int8>,
+        lead_id -> Nullable<Int8>,
+        channel -> Text,
+        direction -> Text,
+        summary -> Text,
+        outcome -> Nullable<Text>,
+        follow_up_on -> Nullable<Date>,
+        agent_id -> Nullable<Int8>,
+        occurred_at -> Timestamptz,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    leads (id) {
+        id -> Int8,
+        status -> Text,
+        lost_reason -> Nullable<Text>,
+        kind -> Text,
+        name -> Text,
+        company_name -> Nullable<Text>,
+        email -> Nullable<Text>,
+        phone -> Nullable<Text>,
+        address_line1 -> Nullable<Text>,
+        address_line2 -> Nullable<Text>,
+        city -> Nullable<Text>,
+        region -> Nullable<Text>,
+        postal_code -> Nullable<Text>,
+        country -> Nullable<Bpchar>,
+        source -> Text,
+        interest_product_id -> Nullable<Int8>,
+        owner_id -> Nullable<Int8>,
+        serviceability_note -> Nullable<Text>,
+        customer_id -> Nullable<Int8>,
+        converted_at -> Nullable<Timestamptz>,
+        merged_into_id -> Nullable<Int8>,
+        version -> Int4,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    ledger_entries (id) {
+        id -> Int8,
+        customer_id -> Int8,
+        kind -> Text,
+        amount -> Numeric,
+        currency -> Bpchar,
+        due_on -> Nullable<Date>,
+        reference_type -> Nullable<Text>,
+        reference_id -> Nullable<Text>,
+        description -> Nullable<Text>,
+        occurred_at -> Timestamptz,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    order_lines (id) {
+        id -> Int8,
+        order_id -> Int8,
+        customer_id -> Int8,
+        position -> Int4,
+        action -> Text,
+        kind -> Text,
+        product_version_id -> Nullable<Int8>,
+        promotion_id -> Nullable<Int8>,
+        subscription_id -> Nullable<Int8>,
+        description -> Text,
+        quantity -> Int4,
+        unit_monthly -> Numeric,
+        unit_one_time -> Numeric,
+        discount_monthly -> Numeric,
+        tax_rate -> Numeric,
+        monthly_amount -> Numeric,
+        monthly_tax -> Numeric,
+        one_time_amount -> Numeric,
+        one_time_tax -> Numeric,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    orders (id) {
+        id -> Int8,
+        number -> Text,
+        customer_id -> Int8,
+        lead_id -> Nullable<Int8>,
+        status -> Text,
+        channel -> Text,
+        currency -> Bpchar,
+        notes -> Nullable<Text>,
+        one_time_subtotal -> Numeric,
+        one_time_tax -> Numeric,
+        monthly_subtotal -> Numeric,
+        monthly_tax -> Numeric,
+        credit_check -> Nullable<Jsonb>,
+        decision_reason -> Nullable<Text>,
+        decided_by -> Nullable<Int8>,
+        decided_at -> Nullable<Timestamptz>,
+        submitted_at -> Nullable<Timestamptz>,
+        cancelled_at -> Nullable<Timestamptz>,
+        created_by -> Text,
+        version -> Int4,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    product_versions (id) {
+        id -> Int8,
+        product_id -> Int8,
+        version -> Int4,
+        currency -> Bpchar,
+        monthly_price -> Numeric,
+        one_time_price -> Numeric,
+        download_mbps -> Nullable<Int4>,
+        upload_mbps -> Nullable<Int4>,
+        data_cap_gb -> Nullable<Int4>,
+        overage_per_gb -> Nullable<Numeric>,
+        contract_months -> Int4,
+        early_termination_fee -> Numeric,
+        apply_to_existing -> Bool,
+        valid_from -> Timestamptz,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    products (id) {
+        id -> Int8,
+        code -> Text,
+        kind -> Text,
+        service -> Nullable<Text>,
+        name -> Text,
+        description -> Nullable<Text>,
+        tax_category -> Text,
+        radius_group -> Nullable<Text>,
+        retired_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    promotion_products (promotion_id, product_id) {
+        promotion_id -> Int8,
+        product_id -> Int8,
+    }
+}
+
+diesel::table! {
+    promotions (id) {
+        id -> Int8,
+        code -> Nullable<Text>,
+        name -> Text,
+        kind -> Text,
+        value -> Numeric,
+        currency -> Nullable<Bpchar>,
+        cycles -> Nullable<Int4>,
+        valid_from -> Timestamptz,
+        valid_to -> Nullable<Timestamptz>,
+        active -> Bool,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    tax_rates (id) {
+        id -> Int8,
+        zone -> Text,
+        category -> Text,
+        name -> Text,
+        rate -> Numeric,
+        valid_from -> Date,
+        valid_to -> Nullable<Date>,
+        created_at -> Timestamptz,
+    }
+}
+
 diesel::joinable!(api_clients -> users (created_by));
 diesel::joinable!(customers -> customer_classes (class_id));
 diesel::joinable!(events -> customers (customer_id));
 diesel::joinable!(refresh_tokens -> users (user_id));
+diesel::joinable!(customer_addresses -> customers (customer_id));
+diesel::joinable!(customer_contacts -> customers (customer_id));
+diesel::joinable!(interactions -> customers (customer_id));
+diesel::joinable!(interactions -> leads (lead_id));
+diesel::joinable!(interactions -> users (agent_id));
+diesel::joinable!(leads -> products (interest_product_id));
+diesel::joinable!(leads -> users (owner_id));
+diesel::joinable!(ledger_entries -> customers (customer_id));
+diesel::joinable!(order_lines -> orders (order_id));
+diesel::joinable!(order_lines -> product_versions (product_version_id));
+diesel::joinable!(order_lines -> promotions (promotion_id));
+diesel::joinable!(orders -> customers (customer_id));
+diesel::joinable!(orders -> leads (lead_id));
+diesel::joinable!(product_versions -> products (product_id));
+diesel::joinable!(promotion_products -> products (product_id));
+diesel::joinable!(promotion_products -> promotions (promotion_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     api_clients,
     audit_log,
     customer_classes,
+    customer_addresses,
+    customer_contacts,
     customers,
     events,
     idempotency_keys,
+    interactions,
+    leads,
+    ledger_entries,
     login_failures,
-    plans,
+    order_lines,
+    orders,
+    product_versions,
+    products,
+    promotion_products,
+    promotions,
     refresh_tokens,
+    tax_rates,
     users,
 );
 

@@ -5,6 +5,7 @@ pub mod api_clients;
 pub mod audit;
 pub mod bootstrap;
 pub mod customer_classes;
+pub mod customers;
 pub mod demo;
 pub mod maintenance;
 pub mod sessions;

@@ -1,53 +1,15 @@
 //! The demo ISP that `make run` seeds (`DEMO_DATA=1`): a few plans and customers, so a new
-//! user sees a working system. Seeds once: a database that has plans is left alone.
+//! user sees a working system. Seeds once: a database that has products is left alone.
+
+mod catalog;
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel::PgConnection;
-use rust_decimal::Decimal;
 
-use crate::db::models::{CustomerRow, NewCustomerRow, NewPlanRow};
-use crate::db::schema::{customers, plans};
+use crate::db::models::{CustomerRow, NewCustomerRow};
+use crate::db::schema::{customers, products};
 use crate::services::audit::{self, Actor, Change};
-
-struct DemoPlan {
-    code: &'static str,
-    name: &'static str,
-    down: i32,
-    up: i32,
-    price_cents: i64,
-}
-
-const PLANS: &[DemoPlan] = &[
-    DemoPlan {
-        code: "FIBER-100",
-        name: "Fiber 100",
-        down: 100,
-        up: 20,
-        price_cents: 2900,
-    },
-    DemoPlan {
-        code: "FIBER-300",
-        name: "Fiber 300",
-        down: 300,
-        up: 50,
-        price_cents: 3900,
-    },
-    DemoPlan {
-        code: "FIBER-1000",
-        name: "Fiber Gigabit",
-        down: 1000,
-        up: 200,
-        price_cents: 5900,
-    },
-    DemoPlan {
-        code: "BIZ-500",
-        name: "Business 500 SLA",
-        down: 500,
-        up: 500,
-        price_cents: 14900,
-    },
-];
 
 const CUSTOMERS: &[(&str, &str, Option<&str>, &str, &str)] = &[
     (
@@ -55,56 +17,56 @@ const CUSTOMERS: &[(&str, &str, Option<&str>, &str, &str)] = &[
         "Ana Lima",
         None,
         "ana.lima@example.net",
-        "+1 555 0101",
+        "+15550100101",
     ),
     (
         "residential",
         "Ben Okafor",
         None,
         "ben.okafor@example.net",
-        "+1 555 0102",
+        "+15550100102",
     ),
     (
         "residential",
         "Chiara Rossi",
         None,
         "chiara.rossi@example.net",
-        "+1 555 0103",
+        "+15550100103",
     ),
     (
         "residential",
         "Dmitri Ivanov",
         None,
         "dmitri@example.net",
-        "+1 555 0104",
+        "+15550100104",
     ),
     (
         "residential",
         "Emma Schulz",
         None,
         "emma.schulz@example.net",
-        "+1 555 0105",
+        "+15550100105",
     ),
     (
         "business",
         "Farid Haddad",
         Some("Haddad Logistics LLC"),
         "it@haddad-logistics.example",
-        "+1 555 0201",
+        "+15550100201",
     ),
     (
         "business",
         "Grace Kim",
         Some("Kim & Partners Dental"),
         "office@kimdental.example",
-        "+1 555 0202",
+        "+15550100202",
     ),
     (
         "residential",
         "Hugo Martin",
         None,
         "hugo.martin@example.net",
-        "+1 555 0106",
+        "+15550100106",
     ),
 ];
 
@@ -120,32 +82,16 @@ pub fn seed_demo(
 ) -> anyhow::Result<Option<Seeded>> {
     conn.transaction(|conn| {
         diesel::sql_query("SELECT pg_advisory_xact_lock(7301002)").execute(conn)?;
-        let existing: i64 = plans::table.count().get_result(conn)?;
+        let existing: i64 = products::table.count().get_result(conn)?;
         if existing > 0 {
             return Ok(None);
         }
-        let plan_rows: Vec<NewPlanRow> = PLANS
-            .iter()
-            .map(|p| NewPlanRow {
-                code: p.code,
-                name: p.name,
-                kind: "internet",
-                download_mbps: Some(p.down),
-                upload_mbps: Some(p.up),
-                monthly_price: Decimal::new(p.price_cents, 2),
-                currency,
-                active: true,
-                created_at: now,
-            })
-            .collect();
-        diesel::insert_into(plans::table)
-            .values(&plan_rows)
-            .execute(conn)?;
+        let plans = catalog::seed(conn, currency, now)?;
         let residential = class_id(conn, "residential")?;
         let business = class_id(conn, "business")?;
-        let numbers: Vec<String> = (0..CUSTOMERS.len() as u64)
-            .map(|i| crate::domain::account_number::for_serial(100_001 + i))
-            .collect();
+        let numbers = (0..CUSTOMERS.len())
+            .map(|_| crate::services::customers::next_account_number(conn))
+            .collect::<QueryResult<Vec<String>>>()?;
         let customer_rows: Vec<NewCustomerRow> = CUSTOMERS
             .iter()
             .zip(&numbers)
@@ -165,6 +111,15 @@ pub fn seed_demo(
                     } else {
                         residential
                     },
+                    tax_id: None,
+                    billing_cycle: "calendar",
+                    billing_day: Some(1),
+                    invoice_delivery: "email",
+                    autopay: false,
+                    currency,
+                    tax_zone: "DEFAULT",
+                    tax_exempt: false,
+                    tax_exemption_ref: None,
                 },
             )
             .collect();
@@ -189,7 +144,7 @@ pub fn seed_demo(
             )?;
         }
         Ok(Some(Seeded {
-            plans: plan_rows.len(),
+            plans,
             customers: created.len(),
         }))
     })
