@@ -4,6 +4,7 @@ mod access;
 mod api_clients;
 mod audit;
 mod auth;
+mod builders;
 mod customer_classes;
 mod errors;
 mod helpers;

@@ -75,3 +75,30 @@ fn every_table_that_points_at_a_customer_calls_it_customer_id() {
     .unwrap();
     assert!(wrong.is_empty(), "{wrong:?}");
 }
+
+#[tokio::test]
+async fn a_product_version_cannot_be_changed_once_written() {
+    let app = crate::helpers::spawn_app().await;
+    let product = crate::builders::ProductBuilder::plan("IMMUTABLE-1", "29.00").create(&app);
+    let changed = diesel::sql_query(format!(
+        "UPDATE product_versions SET monthly_price = 19 WHERE id = {}",
+        product.version_id
+    ))
+    .execute(&mut app.conn());
+    let err = changed.expect_err("the database refuses to re-price a version");
+    assert!(err.to_string().contains("immutable"), "{err}");
+}
+
+#[tokio::test]
+async fn account_numbers_come_from_a_sequence_and_carry_a_check_digit() {
+    let app = crate::helpers::spawn_app().await;
+    let first = crate::builders::CustomerBuilder::new("Ada").create(&app);
+    let second = crate::builders::CustomerBuilder::new("Bo")
+        .business("Bo Ltd")
+        .create(&app);
+    for n in [&first.account_number, &second.account_number] {
+        assert!(api::domain::account_number::is_valid(n), "{n}");
+    }
+    assert_ne!(first.account_number, second.account_number);
+    assert!(first.id < second.id);
+}
