@@ -62,6 +62,20 @@ pub fn round_to_minor_unit(amount: Decimal, currency: Currency) -> Decimal {
     )
 }
 
+/// An amount as the API shows it: rounded to the currency's minor unit by the rule above and
+/// written with exactly that many decimals (`29.9` → `29.90`, NUMERIC's `29.9000` → `29.90`).
+/// An unknown currency code leaves the amount as it is.
+pub fn for_display(amount: Decimal, currency: &str) -> Decimal {
+    match Currency::parse(currency) {
+        Ok(c) => {
+            let mut rounded = round_to_minor_unit(amount, c);
+            rounded.rescale(c.minor_units());
+            rounded
+        }
+        Err(_) => amount,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -88,5 +102,13 @@ mod tests {
         assert!(Currency::parse("usd").is_err());
         assert!(Currency::parse("EURO").is_err());
         assert_eq!(Currency::parse("USD").unwrap().code(), "USD");
+    }
+
+    #[test]
+    fn display_amounts_carry_the_minor_unit_scale() {
+        assert_eq!(for_display(d("29.9000"), "USD").to_string(), "29.90");
+        assert_eq!(for_display(d("0.125"), "EUR").to_string(), "0.13");
+        assert_eq!(for_display(d("1500"), "JPY").to_string(), "1500");
+        assert_eq!(for_display(d("1.5"), "KWD").to_string(), "1.500");
     }
 }

@@ -12,7 +12,7 @@ use super::FieldErrors;
 use crate::db::{self, models::CustomerClassRow};
 use crate::domain::credit::DepositRule;
 use crate::domain::identity::DisplayName;
-use crate::domain::money::{round_to_minor_unit, Currency};
+use crate::domain::money::for_display as money;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::Json;
 use crate::services::customer_classes::{self as service, ClassPatch};
@@ -94,17 +94,6 @@ pub struct CustomerClass {
 
 /// The largest amount the NUMERIC(14, 4) columns hold, exclusive.
 const MAX_AMOUNT: Decimal = Decimal::from_parts(1_410_065_408, 2, 0, false, 0);
-
-fn money(amount: Decimal, currency: &str) -> Decimal {
-    match Currency::parse(currency) {
-        Ok(c) => {
-            let mut rounded = round_to_minor_unit(amount, c);
-            rounded.rescale(c.minor_units());
-            rounded
-        }
-        Err(_) => amount,
-    }
-}
 
 impl From<CustomerClassRow> for CustomerClass {
     fn from(row: CustomerClassRow) -> Self {
