@@ -102,3 +102,59 @@ async fn account_numbers_come_from_a_sequence_and_carry_a_check_digit() {
     assert_ne!(first.account_number, second.account_number);
     assert!(first.id < second.id);
 }
+
+#[tokio::test]
+async fn a_draft_order_is_numbered_in_the_customers_currency_and_on_their_timeline() {
+    let app = crate::helpers::spawn_app().await;
+    let customer = crate::builders::CustomerBuilder::new("Cy").create(&app);
+    let ctx = app.system_context();
+    let mut conn = app.conn();
+    let first = api::services::orders::create_draft(
+        &mut conn,
+        &ctx,
+        customer.id,
+        None,
+        api::services::orders::Channel::CallCenter,
+        None,
+    )
+    .unwrap();
+    let second = api::services::orders::create_draft(
+        &mut conn,
+        &ctx,
+        customer.id,
+        None,
+        api::services::orders::Channel::Api,
+        Some("by the CRM"),
+    )
+    .unwrap();
+    assert_ne!(first, second);
+    assert_eq!(
+        app.count(
+            "orders",
+            &format!("customer_id = {} AND status = 'draft' AND currency = 'USD' AND number LIKE 'ORD-%'", customer.id)
+        ),
+        2
+    );
+    assert_eq!(
+        app.count(
+            "events",
+            &format!(
+                "customer_id = {} AND event_type = 'order.created'",
+                customer.id
+            )
+        ),
+        2
+    );
+    let closed = crate::builders::CustomerBuilder::new("Gone")
+        .status("closed")
+        .create(&app);
+    let refused = api::services::orders::create_draft(
+        &mut conn,
+        &ctx,
+        closed.id,
+        None,
+        api::services::orders::Channel::Api,
+        None,
+    );
+    assert_eq!(refused.unwrap_err().code(), "customer_closed");
+}

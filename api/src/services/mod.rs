@@ -8,5 +8,6 @@ pub mod customer_classes;
 pub mod customers;
 pub mod demo;
 pub mod maintenance;
+pub mod orders;
 pub mod sessions;
 pub mod users;
