@@ -8,13 +8,31 @@ use serde_json::json;
 
 use crate::helpers::spawn_app;
 
+/// The route pattern with every `{param}` replaced by `1`.
+fn with_ids(pattern: &str) -> String {
+    let mut path = String::new();
+    let mut in_param = false;
+    for c in pattern.chars() {
+        match c {
+            '{' => {
+                in_param = true;
+                path.push('1');
+            }
+            '}' => in_param = false,
+            _ if in_param => {}
+            _ => path.push(c),
+        }
+    }
+    path
+}
+
 #[tokio::test]
 async fn every_route_admits_exactly_the_roles_of_its_policy() {
     let app = spawn_app().await;
     let tokens: Vec<(Role, String)> = Role::ALL.iter().map(|r| (*r, app.token_as(*r))).collect();
     let mut checked = 0;
     for policy in POLICIES {
-        let path = policy.path.replace("{id}", "1");
+        let path = with_ids(policy.path);
         let method = Method::from_bytes(policy.method.as_bytes()).unwrap();
         let body = (method != Method::GET && method != Method::DELETE).then(|| json!({}));
         if policy.access == Access::Public {

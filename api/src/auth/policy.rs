@@ -35,12 +35,30 @@ const fn route(method: &'static str, path: &'static str, access: Access) -> Rout
     }
 }
 
+/// A route an `integration` token reaches only with `scope`.
+const fn scoped(
+    method: &'static str,
+    path: &'static str,
+    access: Access,
+    scope: &'static str,
+) -> RoutePolicy {
+    RoutePolicy {
+        method,
+        path,
+        access,
+        scope: Some(scope),
+    }
+}
+
 /// The scope every API route lives under.
 pub const API_PREFIX: &str = "/api/v1";
 
 const ADMIN: Access = Access::Roles(&[Admin]);
 const STAFF: Access = Access::Roles(&[Admin, Manager, Agent, Finance, Viewer]);
 const MANAGERS: Access = Access::Roles(&[Admin, Manager]);
+/// Staff and integrations that read customer data.
+const CUSTOMER_READERS: Access =
+    Access::Roles(&[Admin, Manager, Agent, Finance, Viewer, Integration]);
 
 /// Every API route. Keep it sorted by area, then path.
 pub const POLICIES: &[RoutePolicy] = &[
@@ -66,6 +84,20 @@ pub const POLICIES: &[RoutePolicy] = &[
     route("GET", "/api/v1/customer-classes", STAFF),
     route("GET", "/api/v1/customer-classes/{id}", STAFF),
     route("PATCH", "/api/v1/customer-classes/{id}", MANAGERS),
+    // the 360° view, the timeline and the agent's search box
+    scoped(
+        "GET",
+        "/api/v1/customers/{id}/overview",
+        CUSTOMER_READERS,
+        "customers:read",
+    ),
+    scoped(
+        "GET",
+        "/api/v1/customers/{id}/timeline",
+        CUSTOMER_READERS,
+        "customers:read",
+    ),
+    scoped("GET", "/api/v1/search", CUSTOMER_READERS, "customers:read"),
     // audit
     route("GET", "/api/v1/audit-log", ADMIN),
     // the OpenAPI document itself

@@ -119,6 +119,19 @@ pub struct NewAuditRow<'a> {
     pub at: DateTime<Utc>,
 }
 
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = events)]
+pub struct EventRow {
+    pub id: i64,
+    pub event_type: String,
+    pub customer_id: i64,
+    pub entity_type: String,
+    pub entity_id: String,
+    pub payload: serde_json::Value,
+    pub occurred_at: DateTime<Utc>,
+    pub actor: Option<String>,
+}
+
 #[derive(Debug, Insertable)]
 #[diesel(table_name = events)]
 pub struct NewEventRow<'a> {
@@ -128,6 +141,7 @@ pub struct NewEventRow<'a> {
     pub entity_id: &'a str,
     pub payload: serde_json::Value,
     pub occurred_at: DateTime<Utc>,
+    pub actor: Option<&'a str>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Serialize)]

@@ -60,6 +60,7 @@ diesel::table! {
         entity_id -> Text,
         payload -> Jsonb,
         occurred_at -> Timestamptz,
+        actor -> Nullable<Text>,
     }
 }
 
@@ -341,12 +342,23 @@ diesel::table! {
     }
 }
 
+// `tsv` (a generated tsvector) is left out: queries reach it through SQL.
+diesel::table! {
+    customer_search (customer_id) {
+        customer_id -> Int8,
+        keys -> Array<Text>,
+        phones -> Text,
+        document -> Text,
+    }
+}
+
 diesel::joinable!(api_clients -> users (created_by));
 diesel::joinable!(customers -> customer_classes (class_id));
 diesel::joinable!(events -> customers (customer_id));
 diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(customer_addresses -> customers (customer_id));
 diesel::joinable!(customer_contacts -> customers (customer_id));
+diesel::joinable!(customer_search -> customers (customer_id));
 diesel::joinable!(interactions -> customers (customer_id));
 diesel::joinable!(interactions -> leads (lead_id));
 diesel::joinable!(interactions -> users (agent_id));
@@ -368,6 +380,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     customer_classes,
     customer_addresses,
     customer_contacts,
+    customer_search,
     customers,
     events,
     idempotency_keys,

@@ -4,7 +4,9 @@
 pub mod api_clients;
 pub mod audit_log;
 pub mod auth;
+pub mod customer_360;
 pub mod customer_classes;
+pub mod search;
 pub mod system;
 pub mod users;
 
@@ -25,6 +27,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .configure(users::configure)
                 .configure(api_clients::configure)
                 .configure(customer_classes::configure)
+                .configure(customer_360::configure)
+                .configure(search::configure)
                 .configure(audit_log::configure),
         );
 }

@@ -83,6 +83,7 @@ pub fn record_as(
                 entity_id: &change.entity_id,
                 payload,
                 occurred_at: at,
+                actor: Some(&label),
             })
             .execute(conn)?;
     }

@@ -4,10 +4,12 @@
 pub mod api_clients;
 pub mod audit;
 pub mod bootstrap;
+pub mod customer_360;
 pub mod customer_classes;
 pub mod customers;
 pub mod demo;
 pub mod maintenance;
 pub mod orders;
+pub mod search;
 pub mod sessions;
 pub mod users;

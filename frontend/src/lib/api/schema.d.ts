@@ -256,6 +256,70 @@ export interface paths {
         patch: operations["update_customer_class"];
         trace?: never;
     };
+    "/api/v1/customers/{id}/overview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The 360° overview of a customer.
+         * @description Profile, class, balance and overdue amount (from the ledger), active services, open
+         *     orders, the leads the customer came from, the latest interactions and counts — in one
+         *     call, read in one database round trip.
+         *
+         *     **Access:** roles admin, manager, agent, finance, viewer, integration (integration tokens need the `customers:read` scope).
+         */
+        get: operations["customer_overview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/{id}/timeline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A customer's timeline: every event, newest first.
+         * @description **Access:** roles admin, manager, agent, finance, viewer, integration (integration tokens need the `customers:read` scope).
+         */
+        get: operations["customer_timeline"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Find customers by name, company, account number, e-mail, phone or address.
+         * @description **Access:** roles admin, manager, agent, finance, viewer, integration (integration tokens need the `customers:read` scope).
+         */
+        get: operations["search"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/users": {
         parameters: {
             query?: never;
@@ -482,6 +546,38 @@ export interface components {
         CustomerClassList: {
             items: components["schemas"]["CustomerClass"][];
         };
+        CustomerHit: {
+            account_number: string;
+            company_name?: string | null;
+            email?: string | null;
+            /** Format: int64 */
+            id: number;
+            /**
+             * @description How it matched: `identifier` (account number, e-mail), `phone`, `words` or `similar`
+             *     (a near match that forgives typos).
+             */
+            matched: string;
+            name: string;
+            phone?: string | null;
+            status: string;
+        };
+        /** @description Everything about one customer on one screen. */
+        CustomerOverview: {
+            /** @description Active subscriptions (filled once provisioning exists). */
+            active_services: components["schemas"]["OverviewService"][];
+            addresses: components["schemas"]["OverviewAddress"][];
+            balance: components["schemas"]["OverviewBalance"];
+            class: components["schemas"]["OverviewClass"];
+            contacts: components["schemas"]["OverviewContact"][];
+            counts: components["schemas"]["OverviewCounts"];
+            customer: components["schemas"]["OverviewCustomer"];
+            /** @description The five latest interactions, newest first. */
+            last_interactions: components["schemas"]["OverviewInteraction"][];
+            /** @description Orders not yet completed or cancelled, newest first (at most 10). */
+            open_orders: components["schemas"]["OverviewOrder"][];
+            /** @description The leads this customer was converted from. */
+            source_leads: components["schemas"]["OverviewLead"][];
+        };
         /** @description How much deposit a new order of this class's customers must pay. */
         Deposit: {
             /** @enum {string} */
@@ -529,6 +625,149 @@ export interface components {
             role: components["schemas"]["Role"];
             scopes: string[];
         };
+        OverviewAddress: {
+            city: string;
+            country: string;
+            /** Format: int64 */
+            id: number;
+            /** @description `service` or `billing`. */
+            kind: string;
+            line1: string;
+            line2?: string | null;
+            postal_code?: string | null;
+            region?: string | null;
+        };
+        /** @description What the customer owes: the sum of their ledger, and the part of it past due. */
+        OverviewBalance: {
+            /** @example 0.00 */
+            amount: string;
+            currency?: string;
+            /** @example 0.00 */
+            overdue: string;
+        };
+        OverviewBilling: {
+            autopay: boolean;
+            currency: string;
+            /** @description `calendar` or `anniversary`. */
+            cycle: string;
+            /**
+             * Format: int32
+             * @description Day of the month (1–28) of a calendar cycle.
+             */
+            day?: number | null;
+            /** @description `email`, `paper` or `portal`. */
+            invoice_delivery: string;
+            tax_exempt: boolean;
+            tax_zone: string;
+        };
+        OverviewClass: {
+            code: string;
+            /** @example 150.00 */
+            credit_limit: string;
+            currency: string;
+            /** Format: int64 */
+            id: number;
+            name: string;
+            /** Format: int32 */
+            payment_terms_days: number;
+        };
+        OverviewContact: {
+            email?: string | null;
+            /** Format: int64 */
+            id: number;
+            name: string;
+            phone?: string | null;
+            /** @description `primary`, `billing`, `technical` or `other`. */
+            role: string;
+        };
+        OverviewCounts: {
+            /** Format: int64 */
+            interactions: number;
+            /** Format: int64 */
+            leads: number;
+            /** Format: int64 */
+            open_orders: number;
+            /** Format: int64 */
+            orders: number;
+            /**
+             * Format: int64
+             * @description Entries on the customer's timeline.
+             */
+            timeline: number;
+        };
+        OverviewCustomer: {
+            account_number: string;
+            billing: components["schemas"]["OverviewBilling"];
+            company_name?: string | null;
+            /** Format: date-time */
+            created_at: string;
+            email?: string | null;
+            /** Format: int64 */
+            id: number;
+            /** @description `residential` or `business`. */
+            kind: string;
+            name: string;
+            phone?: string | null;
+            /** @description `active`, `suspended` or `closed`. */
+            status: string;
+            tax_id?: string | null;
+            /** Format: int32 */
+            version: number;
+        };
+        OverviewInteraction: {
+            /** @description The agent who logged it. */
+            agent?: string | null;
+            channel: string;
+            direction: string;
+            /** Format: date */
+            follow_up_on?: string | null;
+            /** Format: int64 */
+            id: number;
+            /** Format: date-time */
+            occurred_at: string;
+            outcome?: string | null;
+            summary: string;
+        };
+        OverviewLead: {
+            /** Format: date-time */
+            converted_at?: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: int64 */
+            id: number;
+            name: string;
+            source: string;
+            status: string;
+        };
+        OverviewOrder: {
+            channel: string;
+            /** Format: date-time */
+            created_at: string;
+            currency: string;
+            /** Format: int64 */
+            id: number;
+            /**
+             * @description Monthly charges with tax.
+             * @example 39.00
+             */
+            monthly_total: string;
+            number: string;
+            /**
+             * @description One-time charges with tax.
+             * @example 49.00
+             */
+            one_time_total: string;
+            status: string;
+        };
+        /** @description A service the customer has on the network (a subscription). */
+        OverviewService: {
+            /** Format: int64 */
+            id: number;
+            monthly_price: string;
+            product_code: string;
+            product_name: string;
+            status: string;
+        };
         /** @enum {string} */
         PaymentMethod: "card" | "direct_debit" | "bank_transfer" | "cash" | "cheque" | "prepaid_deposit";
         /** @enum {string} */
@@ -560,6 +799,35 @@ export interface components {
          * @enum {string}
          */
         Role: "admin" | "manager" | "agent" | "finance" | "viewer" | "integration" | "customer";
+        SearchResults: {
+            /**
+             * @description `account_number_check_failed` when the term has the shape of an account number but
+             *     its check digit is wrong: a digit was probably misheard.
+             */
+            hint?: string | null;
+            /** @description Best match first. */
+            items: components["schemas"]["CustomerHit"][];
+        };
+        /** @description One entry of a customer's timeline. */
+        TimelineEntry: {
+            /** @description Who did it: `user:<id>`, `api_client:<id>`, `anonymous` or `system`. */
+            actor?: string | null;
+            entity_id: string;
+            /** @description `customer`, `lead`, `order`, `interaction`, … */
+            entity_type: string;
+            /** @description `<entity>.<verb>`, e.g. `order.submitted`. */
+            event_type: string;
+            /** Format: int64 */
+            id: number;
+            /** Format: date-time */
+            occurred_at: string;
+            /** @description The entity as it was after the change. */
+            payload: unknown;
+        };
+        TimelinePage: {
+            items: components["schemas"]["TimelineEntry"][];
+            next_cursor?: string | null;
+        };
         /** @description A staff session: a short-lived access token and a refresh token that rotates on use. */
         TokenResponse: {
             access_token: string;
@@ -1730,6 +1998,222 @@ export interface operations {
                 };
             };
             /** @description `validation_failed`: see `errors` for each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error`: logged with the request id; retry later */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    customer_overview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Customer id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The overview */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerOverview"];
+                };
+            };
+            /** @description `invalid_path_parameter`, `invalid_query` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `missing_token`, `invalid_token`, `token_expired`, `session_revoked` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: the caller's role may not use this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error`: logged with the request id; retry later */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    customer_timeline: {
+        parameters: {
+            query?: {
+                /** @description Comma-separated entity types to show, e.g. `order,lead,interaction`; all when absent. */
+                kind?: string;
+                /** @description Items per page, 1–200 (default 50). */
+                limit?: number;
+                /** @description `next_cursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Customer id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of events */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TimelinePage"];
+                };
+            };
+            /** @description `invalid_query`, `invalid_cursor`; `invalid_path_parameter`, `invalid_query` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `missing_token`, `invalid_token`, `token_expired`, `session_revoked` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: the caller's role may not use this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error`: logged with the request id; retry later */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    search: {
+        parameters: {
+            query: {
+                /**
+                 * @description What the agent typed: a name, company, account number, e-mail, phone or address
+                 *     (2–200 characters).
+                 */
+                q: string;
+                /** @description Results, 1–50 (default 20). */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Matches, best first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SearchResults"];
+                };
+            };
+            /** @description `invalid_query`; `invalid_path_parameter`, `invalid_query` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `missing_token`, `invalid_token`, `token_expired`, `session_revoked` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: the caller's role may not use this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `validation_failed`: `q` too short or too long */
             422: {
                 headers: {
                     [name: string]: unknown;

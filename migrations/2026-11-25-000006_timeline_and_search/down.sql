@@ -1,0 +1,10 @@
+DROP TRIGGER customer_search_addresses ON customer_addresses;
+DROP TRIGGER customer_search_contacts ON customer_contacts;
+DROP TRIGGER customer_search_customers ON customers;
+DROP FUNCTION customer_search_on_child();
+DROP FUNCTION customer_search_on_customer();
+DROP FUNCTION customer_search_refresh(BIGINT);
+DROP TABLE customer_search;
+DROP INDEX events_customer_entity_idx;
+ALTER TABLE events DROP COLUMN actor;
+DROP FUNCTION ledger_standing(BIGINT, DATE);
