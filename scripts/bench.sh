@@ -12,7 +12,7 @@ if ! command -v wrk >/dev/null 2>&1; then
   fi
 fi
 source scripts/test-server.sh
-cargo build --release -p api --bin ispbill
+cargo build --release -p api --bin ispbill --bin bench_seed --bin loadgen
 mkdir -p artifacts/bench
 start_test_server target/release/ispbill artifacts/bench/server.log LOG_LEVEL=warn
 url="$SERVER_URL"
@@ -25,3 +25,42 @@ echo "== GET /api/v1/auth/me (JWT check, account still active, one indexed read)
 wrk -t2 -c32 -d10s --latency -H "Authorization: Bearer $token" "$url/api/v1/auth/me" | sed -n '/Latency Distribution/,/Requests\/sec/p'
 echo "== GET /api/v1/audit-log?limit=50 (admin list), 16 connections, 10 s"
 wrk -t2 -c16 -d10s --latency -H "Authorization: Bearer $token" "$url/api/v1/audit-log?limit=50" | sed -n '/Latency Distribution/,/Requests\/sec/p'
+
+customers="${BENCH_CUSTOMERS:-100000}"
+echo "== seeding $customers customers (contacts, addresses, orders, leads, interactions, ledger, events)"
+target/release/bench_seed "$_test_base/$_test_db" "$customers"
+# A fresh token: seeding may take longer than a short-lived one lasts.
+token="$(login_token "$url" "$SERVER_ADMIN_EMAIL" "$SERVER_ADMIN_PASSWORD")"
+ids="$(psql -w -X "$_test_base/$_test_db" -qtAc "SELECT id FROM customers ORDER BY md5(id::text) LIMIT 2000")"
+echo "$ids" | sed "s|^|$url/api/v1/customers/|; s|\$|/overview|" > artifacts/bench/overview-urls.txt
+# What agents type: surnames, full names, account numbers, phones, e-mails, streets, typos.
+psql -w -X "$_test_base/$_test_db" -qtAc "
+  (SELECT split_part(name, ' ', 2) FROM customers ORDER BY md5(id::text) LIMIT 200)
+  UNION ALL (SELECT name FROM customers ORDER BY md5(id::text || 'n') LIMIT 200)
+  UNION ALL (SELECT account_number FROM customers ORDER BY md5(id::text || 'a') LIMIT 200)
+  UNION ALL (SELECT substr(phone, 3) FROM customers ORDER BY md5(id::text || 'p') LIMIT 200)
+  UNION ALL (SELECT email FROM customers ORDER BY md5(id::text || 'e') LIMIT 200)
+  UNION ALL (SELECT line1 FROM customer_addresses ORDER BY md5(id::text) LIMIT 200)
+  UNION ALL (SELECT overlay(name placing 'x' from 3 for 1) FROM customers ORDER BY md5(id::text || 't') LIMIT 200)" \
+  | node -e 'const lines = require("fs").readFileSync(0, "utf8").split("\n").filter(Boolean);
+      const u = process.argv[1]; const shuffled = lines.map((l, i) => [(i * 7919) % lines.length, l]).sort((a, b) => a[0] - b[0]);
+      console.log(shuffled.map(([, l]) => u + "/api/v1/search?q=" + encodeURIComponent(l)).join("\n"));' "$url" \
+  > artifacts/bench/search-urls.txt
+
+pid="$_test_server"
+rss() { awk '/VmRSS|VmHWM/{printf "%s %d MB  ", $1, $2/1024}' "/proc/$pid/status"; echo; }
+echo "== API memory after seeding: $(rss)"
+echo "== GET /api/v1/customers/{id}/overview, $customers customers, open loop at 1,000 req/s for 20 s (target p99 <= 5 ms)"
+target/release/loadgen 1000 20 "$token" artifacts/bench/overview-urls.txt
+echo "== same at 3,000 req/s for 20 s (target: sustained, p99 <= 15 ms)"
+target/release/loadgen 3000 20 "$token" artifacts/bench/overview-urls.txt
+echo "== overview, closed loop (wrk, 32 connections, 10 s): the ceiling"
+wrk -t2 -c32 -d10s --latency -H "Authorization: Bearer $token" \
+  -s scripts/bench-urls.lua "$url" -- artifacts/bench/overview-urls.txt | sed -n '/Latency Distribution/,/Requests\/sec/p'
+echo "== API memory after the overview load (target <= 64 MB): $(rss)"
+echo "== GET /api/v1/search?q=… (names, account numbers, phones, e-mails, streets, typos), open loop at 200 req/s for 20 s (target well under 100 ms)"
+target/release/loadgen 200 20 "$token" artifacts/bench/search-urls.txt
+echo "== search, closed loop (wrk, 8 connections, 10 s)"
+wrk -t2 -c8 -d10s --latency -H "Authorization: Bearer $token" \
+  -s scripts/bench-urls.lua "$url" -- artifacts/bench/search-urls.txt | sed -n '/Latency Distribution/,/Requests\/sec/p'
+echo "== API memory at the end: $(rss)"

@@ -69,7 +69,6 @@ pub struct OverviewBalance {
     pub amount: Decimal,
     #[schema(value_type = String, example = "0.00")]
     pub overdue: Decimal,
-    #[serde(default)]
     pub currency: String,
 }
 
@@ -178,8 +177,7 @@ pub struct CustomerOverview {
 impl CustomerOverview {
     /// Writes every amount with its currency's minor unit.
     fn for_display(mut self) -> Self {
-        let currency = self.customer.billing.currency.clone();
-        self.balance.currency = currency.clone();
+        let currency = self.balance.currency.clone();
         self.balance.amount = for_display(self.balance.amount, &currency);
         self.balance.overdue = for_display(self.balance.overdue, &currency);
         self.class.credit_limit = for_display(self.class.credit_limit, &self.class.currency);

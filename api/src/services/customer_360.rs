@@ -35,7 +35,7 @@ SELECT json_build_object(
         'tax_exempt', c.tax_exempt)),
   'class', json_build_object('id', k.id, 'code', k.code, 'name', k.name,
      'currency', k.currency, 'credit_limit', k.credit_limit::text, 'payment_terms_days', k.payment_terms_days),
-  'balance', (SELECT json_build_object('amount', s.balance::text, 'overdue', s.overdue::text)
+  'balance', (SELECT json_build_object('amount', s.balance::text, 'overdue', s.overdue::text, 'currency', c.currency)
               FROM ledger_standing(c.id, $2) s),
   -- Subscriptions arrive with provisioning; until then a customer has no active services.
   'active_services', '[]'::json,

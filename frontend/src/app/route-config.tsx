@@ -6,6 +6,7 @@ import { AppLayout } from './layout/app-layout';
 import { RequireAuth } from './require-auth';
 import { ApiClientsRoute } from './routes/api-clients';
 import { AuditLogRoute } from './routes/audit-log';
+import { Customer360Route } from './routes/customer-360';
 import { DashboardRoute } from './routes/dashboard';
 import { LoginRoute } from './routes/login';
 import { NotFoundRoute } from './routes/not-found';
@@ -41,6 +42,7 @@ export const routes: RouteObject[] = [
         children: [
           { index: true, element: <DashboardRoute /> },
           ...lifecycleStages.map(areaRoute),
+          { path: '/customers/:id', element: <Customer360Route /> },
           ...adminAreas.map(areaRoute),
         ],
       },

@@ -5,6 +5,7 @@ import { Link, Outlet, useMatch } from 'react-router';
 import { FullPageLoader } from '@/components/ui/full-page-loader';
 import { useMe } from '@/features/auth/api/get-me';
 import { useLogout } from '@/features/auth/api/logout';
+import { GlobalSearch } from '@/features/search/components/global-search';
 import { roleLabel } from '@/lib/roles';
 import { adminAreas, lifecycleStages } from '../stages';
 
@@ -69,6 +70,7 @@ export function AppLayout() {
             <Title order={2} size="h4">
               ispbill
             </Title>
+            <GlobalSearch />
           </Group>
           <UserMenu />
         </Group>

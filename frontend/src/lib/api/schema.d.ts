@@ -641,7 +641,7 @@ export interface components {
         OverviewBalance: {
             /** @example 0.00 */
             amount: string;
-            currency?: string;
+            currency: string;
             /** @example 0.00 */
             overdue: string;
         };

@@ -1,0 +1,27 @@
+import type { TimelineEntry } from './api/get-timeline';
+
+function text(value: unknown): string | null {
+  return typeof value === 'string' && value !== '' ? value : null;
+}
+
+/** One line an agent can read for a timeline event: "Order ORD-000012 submitted". */
+export function describeEvent(entry: TimelineEntry): string {
+  const payload = (entry.payload ?? {}) as Record<string, unknown>;
+  const [entity, ...verbParts] = entry.event_type.split('.');
+  const verb = verbParts.join(' ').replaceAll('_', ' ');
+  const label =
+    text(payload.number) ?? text(payload.summary) ?? text(payload.name) ?? `#${entry.entity_id}`;
+  const noun = (entity ?? entry.entity_type).replaceAll('_', ' ');
+  const sentence = `${noun.charAt(0).toUpperCase()}${noun.slice(1)} ${label} ${verb}`.trim();
+  const reason = text(payload.reason) ?? text(payload.decision_reason);
+  return reason === null ? sentence : `${sentence} — ${reason}`;
+}
+
+/** Who did it, readable: `user:3` stays as is until users are looked up; `system` is the server. */
+export function describeActor(actor: string | null | undefined): string {
+  if (actor == null) return 'unknown';
+  if (actor === 'system') return 'ispbill';
+  if (actor.startsWith('api_client:')) return `API client ${actor.slice('api_client:'.length)}`;
+  if (actor.startsWith('user:')) return `user ${actor.slice('user:'.length)}`;
+  return actor;
+}
