@@ -39,6 +39,8 @@ pub struct Config {
     pub demo_data: bool,
     /// Connections in the r2d2 pool.
     pub db_pool_size: u32,
+    /// How long the answer of the per-request account check is remembered (0: never).
+    pub auth_check_cache_ms: u64,
     /// HTTP worker threads.
     pub workers: usize,
     /// `tracing` filter, e.g. `info` or `api=debug,actix_web=info`.
@@ -148,6 +150,7 @@ impl Config {
             admin_password: lookup("ADMIN_PASSWORD"),
             demo_data: parse_bool(&lookup, "DEMO_DATA", false)?,
             db_pool_size: parse(&lookup, "DB_POOL_SIZE", 8)?,
+            auth_check_cache_ms: parse(&lookup, "AUTH_CHECK_CACHE_MS", 1000)?,
             workers: parse(
                 &lookup,
                 "WORKERS",

@@ -29,6 +29,7 @@ use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::auth::jwt::TokenSigner;
+use crate::auth::validity::ValidityCache;
 use crate::clock::SharedClock;
 use crate::config::Config;
 use crate::db::DbPool;
@@ -82,6 +83,9 @@ impl Application {
         let state = web::Data::new(AppState {
             tokens: TokenSigner::new(&config.jwt_secret, config.access_token_ttl_secs),
             idempotency_key: derive_key(&config.jwt_secret, "idempotency-request-digest"),
+            validity: ValidityCache::new(std::time::Duration::from_millis(
+                config.auth_check_cache_ms,
+            )),
             config: Arc::new(config.clone()),
             pool: pool.clone(),
             clock,

@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use std::future::{ready, Ready};
 
 use crate::auth::jwt::TokenSigner;
+use crate::auth::validity::ValidityCache;
 use crate::auth::Principal;
 use crate::clock::SharedClock;
 use crate::config::Config;
@@ -21,6 +22,8 @@ pub struct AppState {
     pub tokens: TokenSigner,
     /// Keys the request digests of `Idempotency-Key` records (derived from `JWT_SECRET`).
     pub idempotency_key: Vec<u8>,
+    /// Recent answers of the per-request account check; told when accounts change.
+    pub validity: ValidityCache,
 }
 
 pub type State = web::Data<AppState>;

@@ -8,3 +8,4 @@ DROP TABLE customer_search;
 DROP INDEX events_customer_entity_idx;
 ALTER TABLE events DROP COLUMN actor;
 DROP FUNCTION ledger_standing(BIGINT, DATE);
+DROP FUNCTION customer_overview(BIGINT, DATE);

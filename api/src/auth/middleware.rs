@@ -11,6 +11,7 @@ use actix_web::{web, FromRequest, HttpMessage, HttpRequest, ResponseError};
 
 use super::jwt::TokenError;
 use super::policy::{self, Access, Decision};
+use super::validity::TokenKey;
 use super::{Principal, Subject};
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -96,6 +97,31 @@ async fn authorize(req: &ServiceRequest) -> Result<Option<Principal>, ApiError> 
 /// password, or an API client deactivated, deleted or given a new secret, is refused at once
 /// rather than when the token expires.
 async fn ensure_still_valid(state: &AppState, principal: &Principal) -> Result<(), ApiError> {
+    let key = TokenKey {
+        subject: principal.subject.clone(),
+        role: principal.role,
+        issued_at: principal.issued_at,
+    };
+    let valid = match state.validity.lookup(&key) {
+        Some(valid) => valid,
+        None => {
+            let epoch = state.validity.epoch();
+            let valid = account_still_valid(state, principal).await?;
+            state.validity.remember(key, valid, epoch);
+            valid
+        }
+    };
+    if valid {
+        Ok(())
+    } else {
+        Err(ApiError::unauthorized(
+            "session_revoked",
+            "this account was deactivated or its role or credentials changed; log in again",
+        ))
+    }
+}
+
+async fn account_still_valid(state: &AppState, principal: &Principal) -> Result<bool, ApiError> {
     use crate::db::schema::{api_clients, users};
     use diesel::prelude::*;
     let subject = principal.subject.clone();
@@ -106,7 +132,7 @@ async fn ensure_still_valid(state: &AppState, principal: &Principal) -> Result<(
     let issued_after = move |changed: Option<chrono::DateTime<chrono::Utc>>| {
         changed.is_none_or(|at| issued_at >= at.timestamp())
     };
-    let valid = crate::db::run(&state.pool, move |conn| {
+    crate::db::run(&state.pool, move |conn| {
         Ok(match subject {
             Subject::User(id) => users::table
                 .find(id)
@@ -126,15 +152,7 @@ async fn ensure_still_valid(state: &AppState, principal: &Principal) -> Result<(
             Subject::Customer(_) => true,
         })
     })
-    .await?;
-    if valid {
-        Ok(())
-    } else {
-        Err(ApiError::unauthorized(
-            "session_revoked",
-            "this account was deactivated or its role or credentials changed; log in again",
-        ))
-    }
+    .await
 }
 
 fn bearer_token(req: &HttpRequest) -> Result<&str, ApiError> {

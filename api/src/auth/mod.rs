@@ -6,6 +6,7 @@ pub mod middleware;
 pub mod password;
 pub mod policy;
 pub mod secrets;
+pub mod validity;
 
 use std::fmt;
 use std::str::FromStr;
@@ -79,7 +80,7 @@ impl FromStr for Role {
 }
 
 /// Who the caller is, as proven by a verified access token.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Subject {
     User(i64),
     ApiClient(i64),

@@ -218,6 +218,7 @@ pub async fn update_api_client(
         service::update_api_client(conn, &ctx, id, patch)
     })
     .await?;
+    state.validity.credentials_changed();
     Ok(web::Json(row.into()))
 }
 
@@ -241,6 +242,7 @@ pub async fn delete_api_client(
         service::delete_api_client(conn, &ctx, id)
     })
     .await?;
+    state.validity.credentials_changed();
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -264,6 +266,7 @@ pub async fn rotate_api_client_secret(
         service::rotate_secret(conn, &ctx, id)
     })
     .await?;
+    state.validity.credentials_changed();
     Ok(web::Json(ApiClientWithSecret {
         client: row.into(),
         client_secret: secret,

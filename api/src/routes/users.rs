@@ -221,5 +221,6 @@ pub async fn update_user(
         service::update_user(conn, &ctx, id, patch)
     })
     .await?;
+    state.validity.credentials_changed();
     Ok(web::Json(row.into()))
 }
