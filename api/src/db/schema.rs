@@ -301,6 +301,7 @@ diesel::table! {
         retired_at -> Nullable<Timestamptz>,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        version -> Int4,
     }
 }
 
@@ -325,6 +326,7 @@ diesel::table! {
         active -> Bool,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        version -> Int4,
     }
 }
 
@@ -338,6 +340,7 @@ diesel::table! {
         valid_from -> Date,
         valid_to -> Nullable<Date>,
         created_at -> Timestamptz,
+        version -> Int4,
     }
 }
 
