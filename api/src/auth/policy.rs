@@ -41,6 +41,23 @@ pub const API_PREFIX: &str = "/api/v1";
 const ADMIN: Access = Access::Roles(&[Admin]);
 const STAFF: Access = Access::Roles(&[Admin, Manager, Agent, Finance, Viewer]);
 const MANAGERS: Access = Access::Roles(&[Admin, Manager]);
+/// Staff, and integrations holding the route's scope (a CRM reads the catalog to sell).
+const STAFF_AND_INTEGRATIONS: Access =
+    Access::Roles(&[Admin, Manager, Agent, Finance, Viewer, Integration]);
+
+const fn scoped(
+    method: &'static str,
+    path: &'static str,
+    access: Access,
+    scope: &'static str,
+) -> RoutePolicy {
+    RoutePolicy {
+        method,
+        path,
+        access,
+        scope: Some(scope),
+    }
+}
 
 /// Every API route. Keep it sorted by area, then path.
 pub const POLICIES: &[RoutePolicy] = &[
@@ -66,6 +83,52 @@ pub const POLICIES: &[RoutePolicy] = &[
     route("GET", "/api/v1/customer-classes", STAFF),
     route("GET", "/api/v1/customer-classes/{id}", STAFF),
     route("PATCH", "/api/v1/customer-classes/{id}", MANAGERS),
+    // catalog: products and their versions, promotions, tax rates
+    scoped(
+        "GET",
+        "/api/v1/products",
+        STAFF_AND_INTEGRATIONS,
+        "catalog:read",
+    ),
+    route("POST", "/api/v1/products", MANAGERS),
+    scoped(
+        "GET",
+        "/api/v1/products/{id}",
+        STAFF_AND_INTEGRATIONS,
+        "catalog:read",
+    ),
+    route("PATCH", "/api/v1/products/{id}", MANAGERS),
+    route("DELETE", "/api/v1/products/{id}", MANAGERS),
+    route("POST", "/api/v1/products/{id}/retire", MANAGERS),
+    route("POST", "/api/v1/products/{id}/versions", MANAGERS),
+    scoped(
+        "GET",
+        "/api/v1/promotions",
+        STAFF_AND_INTEGRATIONS,
+        "catalog:read",
+    ),
+    route("POST", "/api/v1/promotions", MANAGERS),
+    scoped(
+        "GET",
+        "/api/v1/promotions/{id}",
+        STAFF_AND_INTEGRATIONS,
+        "catalog:read",
+    ),
+    route("PATCH", "/api/v1/promotions/{id}", MANAGERS),
+    scoped(
+        "GET",
+        "/api/v1/tax-rates",
+        STAFF_AND_INTEGRATIONS,
+        "catalog:read",
+    ),
+    route("POST", "/api/v1/tax-rates", MANAGERS),
+    scoped(
+        "GET",
+        "/api/v1/tax-rates/{id}",
+        STAFF_AND_INTEGRATIONS,
+        "catalog:read",
+    ),
+    route("PATCH", "/api/v1/tax-rates/{id}", MANAGERS),
     // audit
     route("GET", "/api/v1/audit-log", ADMIN),
     // the OpenAPI document itself
@@ -106,6 +169,7 @@ pub const SCOPES: &[&str] = &[
     "usage:write",
     "billing:read",
     "payments:read",
+    "catalog:read",
 ];
 
 pub fn find(method: &str, path: &str) -> Option<&'static RoutePolicy> {
