@@ -5,6 +5,7 @@ mod api_clients;
 mod audit;
 mod auth;
 mod builders;
+mod catalog;
 mod customer_360;
 mod customer_classes;
 mod errors;

@@ -56,8 +56,9 @@ pub const API_PREFIX: &str = "/api/v1";
 const ADMIN: Access = Access::Roles(&[Admin]);
 const STAFF: Access = Access::Roles(&[Admin, Manager, Agent, Finance, Viewer]);
 const MANAGERS: Access = Access::Roles(&[Admin, Manager]);
-/// Staff and integrations that read customer data.
-const CUSTOMER_READERS: Access =
+/// Staff, and integrations holding the route's scope (a CRM reads customers and the
+/// catalog).
+const STAFF_AND_INTEGRATIONS: Access =
     Access::Roles(&[Admin, Manager, Agent, Finance, Viewer, Integration]);
 
 /// Every API route. Keep it sorted by area, then path.
@@ -88,16 +89,67 @@ pub const POLICIES: &[RoutePolicy] = &[
     scoped(
         "GET",
         "/api/v1/customers/{id}/overview",
-        CUSTOMER_READERS,
+        STAFF_AND_INTEGRATIONS,
         "customers:read",
     ),
     scoped(
         "GET",
         "/api/v1/customers/{id}/timeline",
-        CUSTOMER_READERS,
+        STAFF_AND_INTEGRATIONS,
         "customers:read",
     ),
-    scoped("GET", "/api/v1/search", CUSTOMER_READERS, "customers:read"),
+    scoped(
+        "GET",
+        "/api/v1/search",
+        STAFF_AND_INTEGRATIONS,
+        "customers:read",
+    ),
+    // catalog: products and their versions, promotions, tax rates
+    scoped(
+        "GET",
+        "/api/v1/products",
+        STAFF_AND_INTEGRATIONS,
+        "catalog:read",
+    ),
+    route("POST", "/api/v1/products", MANAGERS),
+    scoped(
+        "GET",
+        "/api/v1/products/{id}",
+        STAFF_AND_INTEGRATIONS,
+        "catalog:read",
+    ),
+    route("PATCH", "/api/v1/products/{id}", MANAGERS),
+    route("DELETE", "/api/v1/products/{id}", MANAGERS),
+    route("POST", "/api/v1/products/{id}/retire", MANAGERS),
+    route("POST", "/api/v1/products/{id}/versions", MANAGERS),
+    scoped(
+        "GET",
+        "/api/v1/promotions",
+        STAFF_AND_INTEGRATIONS,
+        "catalog:read",
+    ),
+    route("POST", "/api/v1/promotions", MANAGERS),
+    scoped(
+        "GET",
+        "/api/v1/promotions/{id}",
+        STAFF_AND_INTEGRATIONS,
+        "catalog:read",
+    ),
+    route("PATCH", "/api/v1/promotions/{id}", MANAGERS),
+    scoped(
+        "GET",
+        "/api/v1/tax-rates",
+        STAFF_AND_INTEGRATIONS,
+        "catalog:read",
+    ),
+    route("POST", "/api/v1/tax-rates", MANAGERS),
+    scoped(
+        "GET",
+        "/api/v1/tax-rates/{id}",
+        STAFF_AND_INTEGRATIONS,
+        "catalog:read",
+    ),
+    route("PATCH", "/api/v1/tax-rates/{id}", MANAGERS),
     // audit
     route("GET", "/api/v1/audit-log", ADMIN),
     // the OpenAPI document itself
@@ -138,6 +190,7 @@ pub const SCOPES: &[&str] = &[
     "usage:write",
     "billing:read",
     "payments:read",
+    "catalog:read",
 ];
 
 pub fn find(method: &str, path: &str) -> Option<&'static RoutePolicy> {

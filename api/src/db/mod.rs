@@ -2,6 +2,7 @@
 //! to sync diesel (`run`), which takes the pooled connection inside the blocking closure
 //! because getting one can block too.
 
+pub mod catalog;
 pub mod models;
 pub mod schema;
 

@@ -2,6 +2,7 @@
 //! clock: functions take values and return decisions, and are tested without I/O.
 
 pub mod account_number;
+pub mod catalog;
 pub mod credit;
 pub mod identity;
 pub mod money;

@@ -4,6 +4,7 @@
 pub mod api_clients;
 pub mod audit_log;
 pub mod auth;
+pub mod catalog;
 pub mod customer_360;
 pub mod customer_classes;
 pub mod search;
@@ -29,6 +30,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .configure(customer_classes::configure)
                 .configure(customer_360::configure)
                 .configure(search::configure)
+                .configure(catalog::configure)
                 .configure(audit_log::configure),
         );
 }

@@ -4,6 +4,7 @@
 pub mod api_clients;
 pub mod audit;
 pub mod bootstrap;
+pub mod catalog;
 pub mod customer_360;
 pub mod customer_classes;
 pub mod customers;
