@@ -466,3 +466,31 @@ impl UserBuilder {
         (row, self.password)
     }
 }
+
+impl TestApp {
+    /// A token of a new API client (role `integration`) granted `scopes`.
+    pub fn integration_token(&self, scopes: &[&str]) -> String {
+        let scopes: Vec<String> = scopes.iter().map(|s| (*s).to_owned()).collect();
+        let (client, _) = api::services::api_clients::create_api_client(
+            &mut self.conn(),
+            &self.system_context(),
+            None,
+            api::services::api_clients::NewApiClient {
+                name: api::domain::identity::DisplayName::parse("Scoped client").unwrap(),
+                scopes: scopes.clone(),
+            },
+        )
+        .unwrap();
+        TokenSigner::new(JWT_SECRET, 900)
+            .issue(
+                &Principal {
+                    subject: Subject::ApiClient(client.id),
+                    role: Role::Integration,
+                    scopes,
+                    issued_at: 0,
+                },
+                self.clock_now(),
+            )
+            .unwrap()
+    }
+}

@@ -42,6 +42,24 @@ const ADMIN: Access = Access::Roles(&[Admin]);
 const STAFF: Access = Access::Roles(&[Admin, Manager, Agent, Finance, Viewer]);
 const MANAGERS: Access = Access::Roles(&[Admin, Manager]);
 
+/// Customer and lead routes: staff (and scoped integrations) read; agents and up write.
+const CRM_READ: Access = Access::Roles(&[Admin, Manager, Agent, Finance, Viewer, Integration]);
+const CRM_WRITE: Access = Access::Roles(&[Admin, Manager, Agent, Integration]);
+
+const fn crm(
+    method: &'static str,
+    path: &'static str,
+    access: Access,
+    scope: &'static str,
+) -> RoutePolicy {
+    RoutePolicy {
+        method,
+        path,
+        access,
+        scope: Some(scope),
+    }
+}
+
 /// Every API route. Keep it sorted by area, then path.
 pub const POLICIES: &[RoutePolicy] = &[
     // auth
@@ -66,6 +84,107 @@ pub const POLICIES: &[RoutePolicy] = &[
     route("GET", "/api/v1/customer-classes", STAFF),
     route("GET", "/api/v1/customer-classes/{id}", STAFF),
     route("PATCH", "/api/v1/customer-classes/{id}", MANAGERS),
+    // customers: staff read, agents and up write; integrations by scope
+    crm("GET", "/api/v1/customers", CRM_READ, "customers:read"),
+    crm("POST", "/api/v1/customers", CRM_WRITE, "customers:write"),
+    crm("GET", "/api/v1/customers/{id}", CRM_READ, "customers:read"),
+    crm(
+        "PATCH",
+        "/api/v1/customers/{id}",
+        CRM_WRITE,
+        "customers:write",
+    ),
+    crm(
+        "GET",
+        "/api/v1/customers/{id}/addresses",
+        CRM_READ,
+        "customers:read",
+    ),
+    crm(
+        "POST",
+        "/api/v1/customers/{id}/addresses",
+        CRM_WRITE,
+        "customers:write",
+    ),
+    crm(
+        "PATCH",
+        "/api/v1/customers/{id}/addresses/{address_id}",
+        CRM_WRITE,
+        "customers:write",
+    ),
+    crm(
+        "DELETE",
+        "/api/v1/customers/{id}/addresses/{address_id}",
+        CRM_WRITE,
+        "customers:write",
+    ),
+    crm(
+        "GET",
+        "/api/v1/customers/{id}/contacts",
+        CRM_READ,
+        "customers:read",
+    ),
+    crm(
+        "POST",
+        "/api/v1/customers/{id}/contacts",
+        CRM_WRITE,
+        "customers:write",
+    ),
+    crm(
+        "PATCH",
+        "/api/v1/customers/{id}/contacts/{contact_id}",
+        CRM_WRITE,
+        "customers:write",
+    ),
+    crm(
+        "DELETE",
+        "/api/v1/customers/{id}/contacts/{contact_id}",
+        CRM_WRITE,
+        "customers:write",
+    ),
+    crm(
+        "GET",
+        "/api/v1/customers/{id}/interactions",
+        CRM_READ,
+        "customers:read",
+    ),
+    crm(
+        "POST",
+        "/api/v1/customers/{id}/interactions",
+        CRM_WRITE,
+        "customers:write",
+    ),
+    // leads, and the public portal form (rate-limited per client address)
+    crm("GET", "/api/v1/leads", CRM_READ, "leads:read"),
+    crm("POST", "/api/v1/leads", CRM_WRITE, "leads:write"),
+    crm("GET", "/api/v1/leads/{id}", CRM_READ, "leads:read"),
+    crm("PATCH", "/api/v1/leads/{id}", CRM_WRITE, "leads:write"),
+    crm(
+        "POST",
+        "/api/v1/leads/{id}/convert",
+        CRM_WRITE,
+        "leads:write",
+    ),
+    crm(
+        "GET",
+        "/api/v1/leads/{id}/duplicates",
+        CRM_READ,
+        "leads:read",
+    ),
+    crm(
+        "GET",
+        "/api/v1/leads/{id}/interactions",
+        CRM_READ,
+        "leads:read",
+    ),
+    crm(
+        "POST",
+        "/api/v1/leads/{id}/interactions",
+        CRM_WRITE,
+        "leads:write",
+    ),
+    crm("POST", "/api/v1/leads/{id}/merge", CRM_WRITE, "leads:write"),
+    route("POST", "/api/v1/portal/leads", Access::Public),
     // audit
     route("GET", "/api/v1/audit-log", ADMIN),
     // the OpenAPI document itself

@@ -2,6 +2,8 @@
 //! to sync diesel (`run`), which takes the pooled connection inside the blocking closure
 //! because getting one can block too.
 
+pub mod customers;
+pub mod leads;
 pub mod models;
 pub mod schema;
 

@@ -2,6 +2,8 @@
 //! clock: functions take values and return decisions, and are tested without I/O.
 
 pub mod account_number;
+pub mod contact;
 pub mod credit;
 pub mod identity;
+pub mod lead;
 pub mod money;

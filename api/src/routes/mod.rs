@@ -5,6 +5,8 @@ pub mod api_clients;
 pub mod audit_log;
 pub mod auth;
 pub mod customer_classes;
+pub mod customers;
+pub mod leads;
 pub mod system;
 pub mod users;
 
@@ -25,6 +27,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .configure(users::configure)
                 .configure(api_clients::configure)
                 .configure(customer_classes::configure)
+                .configure(customers::configure)
+                .configure(leads::configure)
                 .configure(audit_log::configure),
         );
 }

@@ -7,6 +7,7 @@ pub mod bootstrap;
 pub mod customer_classes;
 pub mod customers;
 pub mod demo;
+pub mod leads;
 pub mod maintenance;
 pub mod orders;
 pub mod sessions;
