@@ -603,3 +603,51 @@ async fn only_sellers_write_leads_and_integrations_need_their_scope() {
     assert_eq!(converted.status, 201, "{}", converted.text);
     assert_eq!(app.count("orders", "channel = 'api'"), 1);
 }
+
+#[tokio::test]
+async fn the_demo_has_leads_in_every_status_and_a_duplicate_to_merge() {
+    let app = spawn_app_with(|c| c.demo_data = true).await;
+    let admin = app.admin_token().await;
+    let leads = app.get("/api/v1/leads", Some(&admin)).await;
+    let mut statuses: Vec<&str> = leads
+        .items()
+        .iter()
+        .map(|l| l["status"].as_str().unwrap())
+        .collect();
+    statuses.sort();
+    statuses.dedup();
+    assert_eq!(statuses, ["contacted", "lost", "new", "qualified", "won"]);
+    let with_duplicates = leads
+        .items()
+        .iter()
+        .filter(|l| l["status"] == "new")
+        .map(|l| l["id"].as_i64().unwrap())
+        .collect::<Vec<_>>();
+    let detail = app
+        .get(
+            &format!("/api/v1/leads/{}", with_duplicates[0]),
+            Some(&admin),
+        )
+        .await;
+    assert!(
+        !detail.body["possible_duplicates"]
+            .as_array()
+            .unwrap()
+            .is_empty(),
+        "{}",
+        detail.text
+    );
+    let won = leads.items().iter().find(|l| l["status"] == "won").unwrap();
+    let customer = app
+        .get(
+            &format!("/api/v1/customers/{}", won["customer_id"]),
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(customer.body["source_leads"][0]["id"], won["id"]);
+    assert!(!customer.body["addresses"].as_array().unwrap().is_empty());
+    assert_eq!(
+        app.count("customers c", "NOT EXISTS (SELECT 1 FROM customer_addresses a WHERE a.customer_id = c.id AND a.kind = 'service')"),
+        0
+    );
+}
