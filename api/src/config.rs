@@ -57,6 +57,12 @@ pub struct Config {
     pub login_max_failures_per_address: i64,
     /// The rate-limit window, in seconds.
     pub login_window_secs: i64,
+    /// `DEFAULT_CALLING_CODE`: the country calling code of phone numbers entered without
+    /// `+` (digits, default `1`).
+    pub default_calling_code: String,
+    /// `PORTAL_LEADS_PER_HOUR`: leads the public portal form takes from one client address
+    /// per hour (default 10).
+    pub portal_leads_per_hour: i64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -167,6 +173,10 @@ impl Config {
             login_max_failures_per_account: parse(&lookup, "LOGIN_MAX_FAILURES_PER_ACCOUNT", 5)?,
             login_max_failures_per_address: parse(&lookup, "LOGIN_MAX_FAILURES_PER_ADDRESS", 20)?,
             login_window_secs: parse(&lookup, "LOGIN_WINDOW_SECS", 15 * 60)?,
+            default_calling_code: lookup("DEFAULT_CALLING_CODE")
+                .map(|c| c.trim_start_matches('+').to_owned())
+                .unwrap_or_else(|| "1".to_owned()),
+            portal_leads_per_hour: parse(&lookup, "PORTAL_LEADS_PER_HOUR", 10)?,
         };
         config.check_ranges()?;
         Ok(config)

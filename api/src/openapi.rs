@@ -35,6 +35,9 @@ use crate::routes;
         (name = "api-clients", description = "Third-party systems calling the API"),
         (name = "customer-classes", description = "Customer classes and their credit policy"),
         (name = "catalog", description = "Products and their price versions, promotions, tax rates"),
+        (name = "customers", description = "Customers: profile, billing preferences, contacts, addresses, interactions"),
+        (name = "leads", description = "Leads: capture, pipeline, duplicates, merge, conversion"),
+        (name = "portal", description = "Public forms of the self-service portal"),
         (name = "audit", description = "Who changed what"),
         (name = "operations", description = "Health and readiness"),
     )

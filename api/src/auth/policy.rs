@@ -61,6 +61,10 @@ const MANAGERS: Access = Access::Roles(&[Admin, Manager]);
 const STAFF_AND_INTEGRATIONS: Access =
     Access::Roles(&[Admin, Manager, Agent, Finance, Viewer, Integration]);
 
+/// Customer, lead and order routes: staff (and scoped integrations) read; agents and up
+/// write.
+const CRM_WRITE: Access = Access::Roles(&[Admin, Manager, Agent, Integration]);
+
 /// Every API route. Keep it sorted by area, then path.
 pub const POLICIES: &[RoutePolicy] = &[
     // auth
@@ -150,6 +154,122 @@ pub const POLICIES: &[RoutePolicy] = &[
         "catalog:read",
     ),
     route("PATCH", "/api/v1/tax-rates/{id}", MANAGERS),
+    // customers: staff read, agents and up write; integrations by scope
+    scoped(
+        "GET",
+        "/api/v1/customers",
+        STAFF_AND_INTEGRATIONS,
+        "customers:read",
+    ),
+    scoped("POST", "/api/v1/customers", CRM_WRITE, "customers:write"),
+    scoped(
+        "GET",
+        "/api/v1/customers/{id}",
+        STAFF_AND_INTEGRATIONS,
+        "customers:read",
+    ),
+    scoped(
+        "PATCH",
+        "/api/v1/customers/{id}",
+        CRM_WRITE,
+        "customers:write",
+    ),
+    scoped(
+        "GET",
+        "/api/v1/customers/{id}/addresses",
+        STAFF_AND_INTEGRATIONS,
+        "customers:read",
+    ),
+    scoped(
+        "POST",
+        "/api/v1/customers/{id}/addresses",
+        CRM_WRITE,
+        "customers:write",
+    ),
+    scoped(
+        "PATCH",
+        "/api/v1/customers/{id}/addresses/{address_id}",
+        CRM_WRITE,
+        "customers:write",
+    ),
+    scoped(
+        "DELETE",
+        "/api/v1/customers/{id}/addresses/{address_id}",
+        CRM_WRITE,
+        "customers:write",
+    ),
+    scoped(
+        "GET",
+        "/api/v1/customers/{id}/contacts",
+        STAFF_AND_INTEGRATIONS,
+        "customers:read",
+    ),
+    scoped(
+        "POST",
+        "/api/v1/customers/{id}/contacts",
+        CRM_WRITE,
+        "customers:write",
+    ),
+    scoped(
+        "PATCH",
+        "/api/v1/customers/{id}/contacts/{contact_id}",
+        CRM_WRITE,
+        "customers:write",
+    ),
+    scoped(
+        "DELETE",
+        "/api/v1/customers/{id}/contacts/{contact_id}",
+        CRM_WRITE,
+        "customers:write",
+    ),
+    scoped(
+        "GET",
+        "/api/v1/customers/{id}/interactions",
+        STAFF_AND_INTEGRATIONS,
+        "customers:read",
+    ),
+    scoped(
+        "POST",
+        "/api/v1/customers/{id}/interactions",
+        CRM_WRITE,
+        "customers:write",
+    ),
+    // leads, and the public portal form (rate-limited per client address)
+    scoped("GET", "/api/v1/leads", STAFF_AND_INTEGRATIONS, "leads:read"),
+    scoped("POST", "/api/v1/leads", CRM_WRITE, "leads:write"),
+    scoped(
+        "GET",
+        "/api/v1/leads/{id}",
+        STAFF_AND_INTEGRATIONS,
+        "leads:read",
+    ),
+    scoped("PATCH", "/api/v1/leads/{id}", CRM_WRITE, "leads:write"),
+    scoped(
+        "POST",
+        "/api/v1/leads/{id}/convert",
+        CRM_WRITE,
+        "leads:write",
+    ),
+    scoped(
+        "GET",
+        "/api/v1/leads/{id}/duplicates",
+        STAFF_AND_INTEGRATIONS,
+        "leads:read",
+    ),
+    scoped(
+        "GET",
+        "/api/v1/leads/{id}/interactions",
+        STAFF_AND_INTEGRATIONS,
+        "leads:read",
+    ),
+    scoped(
+        "POST",
+        "/api/v1/leads/{id}/interactions",
+        CRM_WRITE,
+        "leads:write",
+    ),
+    scoped("POST", "/api/v1/leads/{id}/merge", CRM_WRITE, "leads:write"),
+    route("POST", "/api/v1/portal/leads", Access::Public),
     // audit
     route("GET", "/api/v1/audit-log", ADMIN),
     // the OpenAPI document itself

@@ -3,6 +3,8 @@
 //! because getting one can block too.
 
 pub mod catalog;
+pub mod customers;
+pub mod leads;
 pub mod models;
 pub mod schema;
 

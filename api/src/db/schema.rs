@@ -198,6 +198,7 @@ diesel::table! {
         version -> Int4,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        client_address -> Nullable<Text>,
     }
 }
 

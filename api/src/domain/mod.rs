@@ -3,7 +3,9 @@
 
 pub mod account_number;
 pub mod catalog;
+pub mod contact;
 pub mod credit;
 pub mod identity;
+pub mod lead;
 pub mod money;
 pub mod search;

@@ -7,6 +7,8 @@ pub mod auth;
 pub mod catalog;
 pub mod customer_360;
 pub mod customer_classes;
+pub mod customers;
+pub mod leads;
 pub mod search;
 pub mod system;
 pub mod users;
@@ -31,6 +33,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .configure(customer_360::configure)
                 .configure(search::configure)
                 .configure(catalog::configure)
+                .configure(customers::configure)
+                .configure(leads::configure)
                 .configure(audit_log::configure),
         );
 }

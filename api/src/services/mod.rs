@@ -9,6 +9,7 @@ pub mod customer_360;
 pub mod customer_classes;
 pub mod customers;
 pub mod demo;
+pub mod leads;
 pub mod maintenance;
 pub mod orders;
 pub mod search;

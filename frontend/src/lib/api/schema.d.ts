@@ -256,6 +256,181 @@ export interface paths {
         patch: operations["update_customer_class"];
         trace?: never;
     };
+    "/api/v1/customers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List customers, oldest first.
+         * @description **Access:** roles admin, manager, agent, finance, viewer, integration (integration tokens need the `customers:read` scope).
+         */
+        get: operations["list_customers"];
+        put?: never;
+        /**
+         * Create a customer with its addresses and billing preferences; the account number is
+         *     generated.
+         * @description **Access:** roles admin, manager, agent, integration (integration tokens need the `customers:write` scope).
+         */
+        post: operations["create_customer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a customer: profile, billing preferences, contacts, addresses and source leads,
+         *     with its version as the `ETag`.
+         * @description **Access:** roles admin, manager, agent, finance, viewer, integration (integration tokens need the `customers:read` scope).
+         */
+        get: operations["get_customer"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change a customer's profile and billing preferences.
+         * @description Send the `ETag` you read as `If-Match`; if someone changed the customer since, the answer
+         *     is 409 `version_conflict` and nothing is written.
+         *
+         *     **Access:** roles admin, manager, agent, integration (integration tokens need the `customers:write` scope).
+         */
+        patch: operations["update_customer"];
+        trace?: never;
+    };
+    "/api/v1/customers/{id}/addresses": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List a customer's service and billing addresses.
+         * @description **Access:** roles admin, manager, agent, finance, viewer, integration (integration tokens need the `customers:read` scope).
+         */
+        get: operations["list_addresses"];
+        put?: never;
+        /**
+         * Add a service or billing address.
+         * @description **Access:** roles admin, manager, agent, integration (integration tokens need the `customers:write` scope).
+         */
+        post: operations["add_address"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/{id}/addresses/{address_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove an address. A customer keeps at least one service address once it has one:
+         *     removing the last is 409 `last_service_address` (add the new one first).
+         * @description **Access:** roles admin, manager, agent, integration (integration tokens need the `customers:write` scope).
+         */
+        delete: operations["delete_address"];
+        options?: never;
+        head?: never;
+        /**
+         * Change an address. The last service address cannot become a billing address.
+         * @description **Access:** roles admin, manager, agent, integration (integration tokens need the `customers:write` scope).
+         */
+        patch: operations["update_address"];
+        trace?: never;
+    };
+    "/api/v1/customers/{id}/contacts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List a customer's contacts.
+         * @description **Access:** roles admin, manager, agent, finance, viewer, integration (integration tokens need the `customers:read` scope).
+         */
+        get: operations["list_contacts"];
+        put?: never;
+        /**
+         * Add a contact person (primary, billing, technical, other) with an email or a phone.
+         * @description **Access:** roles admin, manager, agent, integration (integration tokens need the `customers:write` scope).
+         */
+        post: operations["add_contact"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/{id}/contacts/{contact_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove a contact.
+         * @description **Access:** roles admin, manager, agent, integration (integration tokens need the `customers:write` scope).
+         */
+        delete: operations["delete_contact"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a contact.
+         * @description **Access:** roles admin, manager, agent, integration (integration tokens need the `customers:write` scope).
+         */
+        patch: operations["update_contact"];
+        trace?: never;
+    };
+    "/api/v1/customers/{id}/interactions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A customer's interactions, including those of the leads it was converted from, newest
+         *     first.
+         * @description **Access:** roles admin, manager, agent, finance, viewer, integration (integration tokens need the `customers:read` scope).
+         */
+        get: operations["list_interactions"];
+        put?: never;
+        /**
+         * Log a call, email, visit, chat, SMS or note with a customer; the agent is the caller.
+         * @description **Access:** roles admin, manager, agent, integration (integration tokens need the `customers:write` scope).
+         */
+        post: operations["log_interaction"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/customers/{id}/overview": {
         parameters: {
             query?: never;
@@ -294,6 +469,175 @@ export interface paths {
         get: operations["customer_timeline"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/leads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List leads, newest first.
+         * @description **Access:** roles admin, manager, agent, finance, viewer, integration (integration tokens need the `leads:read` scope).
+         */
+        get: operations["list_leads"];
+        put?: never;
+        /**
+         * Capture a lead. The owner defaults to the calling staff user.
+         * @description **Access:** roles admin, manager, agent, integration (integration tokens need the `leads:write` scope).
+         */
+        post: operations["create_lead"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/leads/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a lead with its possible duplicates, and its version as the `ETag`.
+         * @description **Access:** roles admin, manager, agent, finance, viewer, integration (integration tokens need the `leads:read` scope).
+         */
+        get: operations["get_lead"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change a lead's fields or move it through the pipeline.
+         * @description Send the `ETag` you read as `If-Match`. A converted lead is read-only (409
+         *     `lead_converted`), so is one merged into another (409 `lead_merged`); a move the pipeline
+         *     does not allow is 409 `invalid_transition`.
+         *
+         *     **Access:** roles admin, manager, agent, integration (integration tokens need the `leads:write` scope).
+         */
+        patch: operations["update_lead"];
+        trace?: never;
+    };
+    "/api/v1/leads/{id}/convert": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Convert an open lead into a customer.
+         * @description In one transaction: the customer is created from the lead (its address becomes the
+         *     service address and, unless another is given, the billing address), the lead becomes
+         *     `won` and links to it both ways, its interactions show on the customer, and with
+         *     `create_order` a draft order is opened. A second conversion is 409 `lead_converted`; a
+         *     lost lead cannot be converted (409 `invalid_transition`).
+         *
+         *     **Access:** roles admin, manager, agent, integration (integration tokens need the `leads:write` scope).
+         */
+        post: operations["convert_lead"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/leads/{id}/duplicates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Open leads and customers that look like this lead: the same email, the same phone, or
+         *     an address at least 60% similar (trigram similarity of street and postal code).
+         * @description **Access:** roles admin, manager, agent, finance, viewer, integration (integration tokens need the `leads:read` scope).
+         */
+        get: operations["list_duplicates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/leads/{id}/interactions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A lead's notes and interactions, newest first.
+         * @description **Access:** roles admin, manager, agent, finance, viewer, integration (integration tokens need the `leads:read` scope).
+         */
+        get: operations["list_lead_interactions"];
+        put?: never;
+        /**
+         * Add a note or log a call, email or visit on a lead.
+         * @description **Access:** roles admin, manager, agent, integration (integration tokens need the `leads:write` scope).
+         */
+        post: operations["log_lead_interaction"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/leads/{id}/merge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Merge a duplicate lead into this one.
+         * @description This lead keeps its values and takes the duplicate's where its own are empty; the
+         *     duplicate's interactions move here; the duplicate becomes `lost` (reason `duplicate`)
+         *     with `merged_into_id`. Both must be open.
+         *
+         *     **Access:** roles admin, manager, agent, integration (integration tokens need the `leads:write` scope).
+         */
+        post: operations["merge_lead"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/portal/leads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The public portal form: a prospect leaves a name, an email or phone, an address and a
+         *     message. No token needed; at most `PORTAL_LEADS_PER_HOUR` (default 10) per client address
+         *     per hour, beyond which the answer is 429 `rate_limited` with `Retry-After`.
+         * @description **Access:** public: no token needed.
+         */
+        post: operations["submit_portal_lead"];
         delete?: never;
         options?: never;
         head?: never;
@@ -626,6 +970,44 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        Address: {
+            city: string;
+            country: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: int64 */
+            customer_id: number;
+            /** Format: int64 */
+            id: number;
+            kind: components["schemas"]["AddressKind"];
+            line1: string;
+            line2?: string | null;
+            postal_code?: string | null;
+            region?: string | null;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        /** @enum {string} */
+        AddressKind: "service" | "billing";
+        AddressList: {
+            items: components["schemas"]["Address"][];
+        };
+        /** @description A postal address as sent. */
+        AddressRequest: {
+            /** @example Springfield */
+            city: string;
+            /**
+             * @description ISO 3166-1 alpha-2.
+             * @example US
+             */
+            country: string;
+            /** @example 12 Harbour Road */
+            line1: string;
+            line2?: string | null;
+            /** @example 12345 */
+            postal_code?: string | null;
+            region?: string | null;
+        };
         /** @description A third-party system allowed to call the API with the `integration` role. */
         ApiClient: {
             active: boolean;
@@ -673,6 +1055,55 @@ export interface components {
             next_cursor?: string | null;
         };
         /**
+         * @description `calendar`: invoiced on `billing_day` of every month; `anniversary`: on the day the
+         *     service started.
+         * @enum {string}
+         */
+        BillingCycle: "calendar" | "anniversary";
+        BillingPreferences: {
+            autopay: boolean;
+            /**
+             * Format: int32
+             * @description Day of the month for a calendar cycle; null for anniversary billing.
+             */
+            billing_day?: number | null;
+            currency: string;
+            cycle: components["schemas"]["BillingCycle"];
+            invoice_delivery: components["schemas"]["InvoiceDelivery"];
+            tax_exempt: boolean;
+            tax_exemption_ref?: string | null;
+            tax_zone: string;
+        };
+        /** @description Billing preferences to set; absent fields take the default (on create) or stay. */
+        BillingPreferencesRequest: {
+            autopay?: boolean | null;
+            /**
+             * Format: int32
+             * @description Day of the month, 1–28, for a calendar cycle (default 1).
+             */
+            billing_day?: number | null;
+            /**
+             * @description ISO 4217; defaults to the class currency.
+             * @example USD
+             */
+            currency?: string | null;
+            cycle?: components["schemas"]["BillingCycle"] | null;
+            invoice_delivery?: components["schemas"]["InvoiceDelivery"] | null;
+            tax_exempt?: boolean | null;
+            /** @description Required when `tax_exempt`; `null` clears it. */
+            tax_exemption_ref?: string | null;
+            /** @example DEFAULT */
+            tax_zone?: string | null;
+        };
+        ClassBrief: {
+            code: string;
+            /** Format: int64 */
+            id: number;
+            name: string;
+        };
+        /** @description A customer class, by id (`2`) or by code (`"business"`). */
+        ClassSelector: number | string;
+        /**
          * @description Client-credentials grant (RFC 6749 §4.4), as a form (the OAuth way) or as JSON. The
          *     client may authenticate with HTTP Basic instead of `client_id`/`client_secret` fields.
          */
@@ -693,10 +1124,137 @@ export interface components {
             /** @description Always `Bearer`. */
             token_type: string;
         };
+        Contact: {
+            /** Format: date-time */
+            created_at: string;
+            /** Format: int64 */
+            customer_id: number;
+            email?: string | null;
+            /** Format: int64 */
+            id: number;
+            name: string;
+            /** @description E.164. */
+            phone?: string | null;
+            role: components["schemas"]["ContactRole"];
+            /** Format: date-time */
+            updated_at: string;
+        };
+        ContactList: {
+            items: components["schemas"]["Contact"][];
+        };
+        /** @enum {string} */
+        ContactRole: "primary" | "billing" | "technical" | "other";
+        ConversionResult: {
+            customer: components["schemas"]["Customer"];
+            /**
+             * Format: int64
+             * @description The draft order, when one was asked for.
+             */
+            order_id?: number | null;
+        };
+        /** @description What to set when converting; everything else comes from the lead. */
+        ConvertLeadRequest: {
+            billing?: components["schemas"]["BillingPreferencesRequest"] | null;
+            billing_address?: components["schemas"]["AddressRequest"] | null;
+            channel?: components["schemas"]["OrderChannel"] | null;
+            class?: components["schemas"]["ClassSelector"] | null;
+            /** @description Open a draft order for the new customer. */
+            create_order?: boolean;
+            order_notes?: string | null;
+        };
+        CreateAddressRequest: {
+            city: string;
+            /** @description ISO 3166-1 alpha-2. */
+            country: string;
+            kind: components["schemas"]["AddressKind"];
+            line1: string;
+            line2?: string | null;
+            postal_code?: string | null;
+            region?: string | null;
+        };
         CreateApiClientRequest: {
             name: string;
             /** @description Scopes to grant, from the documented list. */
             scopes?: string[];
+        };
+        CreateContactRequest: {
+            /** Format: email */
+            email?: string | null;
+            name: string;
+            phone?: string | null;
+            role: components["schemas"]["ContactRole"];
+        };
+        /** @description A new customer. */
+        CreateCustomerRequest: {
+            billing?: components["schemas"]["BillingPreferencesRequest"] | null;
+            billing_address?: components["schemas"]["AddressRequest"] | null;
+            class?: components["schemas"]["ClassSelector"] | null;
+            /** @description Required for a business. */
+            company_name?: string | null;
+            /**
+             * Format: email
+             * @example ana@example.net
+             */
+            email?: string | null;
+            kind: components["schemas"]["CustomerKind"];
+            /** @example Ana Lima */
+            name: string;
+            /**
+             * @description Any common spelling; national numbers take the configured country code.
+             * @example +1 555 010 0101
+             */
+            phone?: string | null;
+            service_address?: components["schemas"]["AddressRequest"] | null;
+            /** @description VAT or tax id of a business. */
+            tax_id?: string | null;
+        };
+        CreateInteractionRequest: {
+            channel: components["schemas"]["InteractionChannel"];
+            direction: components["schemas"]["InteractionDirection"];
+            /**
+             * Format: date
+             * @description When to follow up; today or later.
+             */
+            follow_up_on?: string | null;
+            /**
+             * Format: date-time
+             * @description When it happened (default now); not in the future.
+             */
+            occurred_at?: string | null;
+            outcome?: string | null;
+            summary: string;
+        };
+        /** @description A new lead: a name and an email or a phone at least. */
+        CreateLeadRequest: {
+            address_line1?: string | null;
+            address_line2?: string | null;
+            city?: string | null;
+            company_name?: string | null;
+            /** @description ISO 3166-1 alpha-2. */
+            country?: string | null;
+            /** Format: email */
+            email?: string | null;
+            /**
+             * Format: int64
+             * @description An active plan or add-on.
+             */
+            interest_product_id?: number | null;
+            kind?: components["schemas"]["CustomerKind"] | null;
+            /** @example Ana Lima */
+            name: string;
+            /** @description A first note, logged as an interaction. */
+            note?: string | null;
+            /**
+             * Format: int64
+             * @description Defaults to the calling staff user.
+             */
+            owner_id?: number | null;
+            /** @example (555) 010-0101 */
+            phone?: string | null;
+            postal_code?: string | null;
+            region?: string | null;
+            serviceability_note?: string | null;
+            source: components["schemas"]["LeadSource"];
         };
         /** @description A new product and its first version. */
         CreateProductRequest: {
@@ -861,6 +1419,35 @@ export interface components {
              */
             valid_from?: string | null;
         };
+        /** @description A customer with billing preferences, contacts, addresses and the leads it came from. */
+        Customer: {
+            /** @description Readable and unique, with a check digit. */
+            account_number: string;
+            addresses: components["schemas"]["Address"][];
+            billing: components["schemas"]["BillingPreferences"];
+            class: components["schemas"]["ClassBrief"];
+            company_name?: string | null;
+            contacts: components["schemas"]["Contact"][];
+            /** Format: date-time */
+            created_at: string;
+            email?: string | null;
+            /** Format: int64 */
+            id: number;
+            kind: components["schemas"]["CustomerKind"];
+            name: string;
+            /** @description E.164. */
+            phone?: string | null;
+            source_leads: components["schemas"]["SourceLead"][];
+            status: components["schemas"]["CustomerStatus"];
+            tax_id?: string | null;
+            /** Format: date-time */
+            updated_at: string;
+            /**
+             * Format: int32
+             * @description Increases with every profile change; send it back as `If-Match` to update.
+             */
+            version: number;
+        };
         /** @description A customer class and the credit policy it carries. */
         CustomerClass: {
             /**
@@ -913,6 +1500,8 @@ export interface components {
             phone?: string | null;
             status: string;
         };
+        /** @enum {string} */
+        CustomerKind: "residential" | "business";
         /** @description Everything about one customer on one screen. */
         CustomerOverview: {
             /** @description Active subscriptions (filled once provisioning exists). */
@@ -930,6 +1519,28 @@ export interface components {
             /** @description The leads this customer was converted from. */
             source_leads: components["schemas"]["OverviewLead"][];
         };
+        CustomerPage: {
+            items: components["schemas"]["CustomerSummary"][];
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
+            next_cursor?: string | null;
+        };
+        /** @enum {string} */
+        CustomerStatus: "active" | "suspended" | "closed";
+        /** @description A customer as lists show it. */
+        CustomerSummary: {
+            account_number: string;
+            class_code: string;
+            company_name?: string | null;
+            /** Format: date-time */
+            created_at: string;
+            email?: string | null;
+            /** Format: int64 */
+            id: number;
+            kind: components["schemas"]["CustomerKind"];
+            name: string;
+            phone?: string | null;
+            status: components["schemas"]["CustomerStatus"];
+        };
         /** @description How much deposit a new order of this class's customers must pay. */
         Deposit: {
             /** @enum {string} */
@@ -945,6 +1556,13 @@ export interface components {
             /** Format: int32 */
             months: number;
         };
+        /** @enum {string} */
+        DuplicateKind: "lead" | "customer";
+        DuplicateList: {
+            items: components["schemas"]["LeadDuplicate"][];
+        };
+        /** @enum {string} */
+        DuplicateReason: "email" | "phone" | "address";
         /** @description One invalid field of a request. */
         FieldError: {
             /** @description Stable machine-readable reason, e.g. `required`, `invalid`, `too_long`. */
@@ -957,6 +1575,116 @@ export interface components {
             /** @description `ok` when the check passed. */
             status: string;
         };
+        /** @description A call, email, visit, chat, SMS or note with a customer or a lead. */
+        Interaction: {
+            /**
+             * Format: int64
+             * @description The staff user who logged it.
+             */
+            agent_id?: number | null;
+            agent_name?: string | null;
+            channel: components["schemas"]["InteractionChannel"];
+            /** Format: date-time */
+            created_at: string;
+            /** Format: int64 */
+            customer_id?: number | null;
+            direction: components["schemas"]["InteractionDirection"];
+            /** Format: date */
+            follow_up_on?: string | null;
+            /** Format: int64 */
+            id: number;
+            /** Format: int64 */
+            lead_id?: number | null;
+            /** Format: date-time */
+            occurred_at: string;
+            outcome?: string | null;
+            summary: string;
+        };
+        /** @enum {string} */
+        InteractionChannel: "call" | "email" | "visit" | "chat" | "sms" | "note";
+        /** @enum {string} */
+        InteractionDirection: "inbound" | "outbound" | "internal";
+        InteractionPage: {
+            items: components["schemas"]["Interaction"][];
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
+            next_cursor?: string | null;
+        };
+        /** @enum {string} */
+        InvoiceDelivery: "email" | "paper" | "portal";
+        /** @description A prospect. */
+        Lead: {
+            address_line1?: string | null;
+            address_line2?: string | null;
+            city?: string | null;
+            company_name?: string | null;
+            /** Format: date-time */
+            converted_at?: string | null;
+            country?: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /**
+             * Format: int64
+             * @description The customer it was converted into.
+             */
+            customer_id?: number | null;
+            email?: string | null;
+            /** Format: int64 */
+            id: number;
+            /**
+             * Format: int64
+             * @description The plan or add-on the prospect is interested in.
+             */
+            interest_product_id?: number | null;
+            kind: components["schemas"]["CustomerKind"];
+            /** @description Why it was lost (`duplicate` when merged into another lead). */
+            lost_reason?: string | null;
+            /**
+             * Format: int64
+             * @description The lead it was merged into.
+             */
+            merged_into_id?: number | null;
+            name: string;
+            /**
+             * Format: int64
+             * @description The staff user who works the lead.
+             */
+            owner_id?: number | null;
+            /** @description E.164. */
+            phone?: string | null;
+            /** @description On `GET /leads/{id}` only. */
+            possible_duplicates?: components["schemas"]["LeadDuplicate"][] | null;
+            postal_code?: string | null;
+            region?: string | null;
+            serviceability_note?: string | null;
+            source: components["schemas"]["LeadSource"];
+            status: components["schemas"]["LeadStatus"];
+            /** Format: date-time */
+            updated_at: string;
+            /**
+             * Format: int32
+             * @description Increases with every change; send it back as `If-Match` to update.
+             */
+            version: number;
+        };
+        /** @description Another open lead or a customer that looks like the same prospect. */
+        LeadDuplicate: {
+            /** Format: int64 */
+            id: number;
+            kind: components["schemas"]["DuplicateKind"];
+            name: string;
+            /** @description What matched: the same email, the same phone, a similar address. */
+            reasons: components["schemas"]["DuplicateReason"][];
+            status: string;
+        };
+        LeadPage: {
+            items: components["schemas"]["Lead"][];
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
+            next_cursor?: string | null;
+        };
+        /** @enum {string} */
+        LeadSource: "phone" | "web" | "portal" | "api" | "referral" | "walk_in" | "partner" | "event" | "other";
+        /** @enum {string} */
+        LeadStatus: "new" | "contacted" | "qualified" | "won" | "lost";
         LoginRequest: {
             /** @example admin@ispbill.local */
             email: string;
@@ -977,6 +1705,15 @@ export interface components {
             role: components["schemas"]["Role"];
             scopes: string[];
         };
+        MergeLeadRequest: {
+            /**
+             * Format: int64
+             * @description The lead to merge into this one; it becomes `lost` (`duplicate`).
+             */
+            duplicate_id: number;
+        };
+        /** @enum {string} */
+        OrderChannel: "call_center" | "self_service" | "in_person" | "api";
         OverviewAddress: {
             city: string;
             country: string;
@@ -1122,6 +1859,23 @@ export interface components {
         };
         /** @enum {string} */
         PaymentMethod: "card" | "direct_debit" | "bank_transfer" | "cash" | "cheque" | "prepaid_deposit";
+        PortalLeadReceipt: {
+            /** @description Always true: we will be in touch. */
+            received: boolean;
+        };
+        /** @description The public portal's "check availability / call me back" form. */
+        PortalLeadRequest: {
+            address_line1?: string | null;
+            city?: string | null;
+            /** Format: email */
+            email?: string | null;
+            /** Format: int64 */
+            interest_product_id?: number | null;
+            message?: string | null;
+            name: string;
+            phone?: string | null;
+            postal_code?: string | null;
+        };
         /** @enum {string} */
         PrincipalKind: "user" | "api_client" | "customer";
         /** @description An RFC 9457 problem document. */
@@ -1288,6 +2042,15 @@ export interface components {
          * @enum {string}
          */
         ServiceKind: "internet" | "voice" | "tv";
+        /** @description A lead this customer was converted from. */
+        SourceLead: {
+            /** Format: date-time */
+            converted_at?: string | null;
+            /** Format: int64 */
+            id: number;
+            name: string;
+            source: string;
+        };
         /** @description A tax rate of a zone and category over a period of days. */
         TaxRate: {
             /** @example telecom */
@@ -1356,11 +2119,26 @@ export interface components {
             /** @description Always `Bearer`. */
             token_type: string;
         };
+        UpdateAddressRequest: {
+            city?: string | null;
+            country?: string | null;
+            kind?: components["schemas"]["AddressKind"] | null;
+            line1?: string | null;
+            line2?: string | null;
+            postal_code?: string | null;
+            region?: string | null;
+        };
         UpdateApiClientRequest: {
             /** @description `false` stops the client from getting new tokens. */
             active?: boolean | null;
             name?: string | null;
             scopes?: string[] | null;
+        };
+        UpdateContactRequest: {
+            email?: string | null;
+            name?: string | null;
+            phone?: string | null;
+            role?: components["schemas"]["ContactRole"] | null;
         };
         /** @description Fields to change; absent fields stay as they are. */
         UpdateCustomerClassRequest: {
@@ -1374,6 +2152,42 @@ export interface components {
             payment_methods?: components["schemas"]["PaymentMethod"][] | null;
             /** Format: int32 */
             payment_terms_days?: number | null;
+        };
+        /** @description Fields to change; absent fields stay, `null` clears an optional one. */
+        UpdateCustomerRequest: {
+            billing?: components["schemas"]["BillingPreferencesRequest"] | null;
+            class?: components["schemas"]["ClassSelector"] | null;
+            company_name?: string | null;
+            email?: string | null;
+            kind?: components["schemas"]["CustomerKind"] | null;
+            name?: string | null;
+            phone?: string | null;
+            tax_id?: string | null;
+        };
+        /**
+         * @description Fields to change; absent fields stay, `null` clears an optional one. `status` moves the
+         *     lead through its pipeline (`lost` needs `lost_reason`; `won` only by converting).
+         */
+        UpdateLeadRequest: {
+            address_line1?: string | null;
+            address_line2?: string | null;
+            city?: string | null;
+            company_name?: string | null;
+            country?: string | null;
+            email?: string | null;
+            /** Format: int64 */
+            interest_product_id?: number | null;
+            kind?: components["schemas"]["CustomerKind"] | null;
+            lost_reason?: string | null;
+            name?: string | null;
+            /** Format: int64 */
+            owner_id?: number | null;
+            phone?: string | null;
+            postal_code?: string | null;
+            region?: string | null;
+            serviceability_note?: string | null;
+            source?: components["schemas"]["LeadSource"] | null;
+            status?: components["schemas"]["LeadStatus"] | null;
         };
         /**
          * @description Descriptive fields to change; absent fields stay, `null` clears an optional one.
@@ -2563,6 +3377,1247 @@ export interface operations {
             };
         };
     };
+    list_customers: {
+        parameters: {
+            query?: {
+                /** @description Items per page, 1–200 (default 50). */
+                limit?: number;
+                /** @description `next_cursor` of the previous page. */
+                cursor?: string;
+                status?: "active" | "suspended" | "closed";
+                /** @description A class code, e.g. `business`. */
+                class?: string;
+                kind?: "residential" | "business";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of customers */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerPage"];
+                };
+            };
+            /** @description `invalid_query`, `invalid_cursor`; `invalid_path_parameter`, `invalid_query` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `missing_token`, `invalid_token`, `token_expired`, `session_revoked` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: the caller's role may not use this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error`: logged with the request id; retry later */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_customer: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the first successful response is replayed for 24 hours to every request with the same key and body (with `Idempotent-Replayed: true`). */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateCustomerRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Customer"];
+                };
+            };
+            /** @description `malformed_json`: the body is not JSON; `invalid_path_parameter`, `invalid_query` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `missing_token`, `invalid_token`, `token_expired`, `session_revoked` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: the caller's role may not use this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `idempotency_request_in_progress`: the first request with this key is still running */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `validation_failed`; `idempotency_key_reused`: the key was used with another request; `validation_failed`: see `errors` for each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error`: logged with the request id; retry later */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_customer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Customer id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The customer */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Customer"];
+                };
+            };
+            /** @description `invalid_path_parameter`, `invalid_query` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `missing_token`, `invalid_token`, `token_expired`, `session_revoked` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: the caller's role may not use this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error`: logged with the request id; retry later */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_customer: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The customer's ETag, e.g. `"3"` */
+                "If-Match"?: string | null;
+            };
+            path: {
+                /** @description Customer id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateCustomerRequest"];
+            };
+        };
+        responses: {
+            /** @description Updated */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Customer"];
+                };
+            };
+            /** @description `invalid_if_match`; `malformed_json`: the body is not JSON; `invalid_path_parameter`, `invalid_query` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `missing_token`, `invalid_token`, `token_expired`, `session_revoked` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: the caller's role may not use this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `version_conflict` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `validation_failed`; `validation_failed`: see `errors` for each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error`: logged with the request id; retry later */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_addresses: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Customer id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The addresses */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AddressList"];
+                };
+            };
+            /** @description `invalid_path_parameter`, `invalid_query` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `missing_token`, `invalid_token`, `token_expired`, `session_revoked` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: the caller's role may not use this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error`: logged with the request id; retry later */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    add_address: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the first successful response is replayed for 24 hours to every request with the same key and body (with `Idempotent-Replayed: true`). */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description Customer id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateAddressRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Address"];
+                };
+            };
+            /** @description `malformed_json`: the body is not JSON; `invalid_path_parameter`, `invalid_query` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `missing_token`, `invalid_token`, `token_expired`, `session_revoked` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: the caller's role may not use this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `idempotency_request_in_progress`: the first request with this key is still running */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `validation_failed`; `idempotency_key_reused`: the key was used with another request; `validation_failed`: see `errors` for each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error`: logged with the request id; retry later */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete_address: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Customer id */
+                id: number;
+                /** @description Address id */
+                address_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `invalid_path_parameter`, `invalid_query` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `missing_token`, `invalid_token`, `token_expired`, `session_revoked` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: the caller's role may not use this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `last_service_address` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error`: logged with the request id; retry later */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_address: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Customer id */
+                id: number;
+                /** @description Address id */
+                address_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateAddressRequest"];
+            };
+        };
+        responses: {
+            /** @description Updated */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Address"];
+                };
+            };
+            /** @description `malformed_json`: the body is not JSON; `invalid_path_parameter`, `invalid_query` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `missing_token`, `invalid_token`, `token_expired`, `session_revoked` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: the caller's role may not use this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `last_service_address` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `validation_failed`; `validation_failed`: see `errors` for each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error`: logged with the request id; retry later */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_contacts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Customer id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The contacts */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContactList"];
+                };
+            };
+            /** @description `invalid_path_parameter`, `invalid_query` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `missing_token`, `invalid_token`, `token_expired`, `session_revoked` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: the caller's role may not use this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error`: logged with the request id; retry later */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    add_contact: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the first successful response is replayed for 24 hours to every request with the same key and body (with `Idempotent-Replayed: true`). */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description Customer id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateContactRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Contact"];
+                };
+            };
+            /** @description `malformed_json`: the body is not JSON; `invalid_path_parameter`, `invalid_query` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `missing_token`, `invalid_token`, `token_expired`, `session_revoked` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: the caller's role may not use this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `idempotency_request_in_progress`: the first request with this key is still running */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `validation_failed`; `idempotency_key_reused`: the key was used with another request; `validation_failed`: see `errors` for each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error`: logged with the request id; retry later */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete_contact: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Customer id */
+                id: number;
+                /** @description Contact id */
+                contact_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `invalid_path_parameter`, `invalid_query` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `missing_token`, `invalid_token`, `token_expired`, `session_revoked` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: the caller's role may not use this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error`: logged with the request id; retry later */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_contact: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Customer id */
+                id: number;
+                /** @description Contact id */
+                contact_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateContactRequest"];
+            };
+        };
+        responses: {
+            /** @description Updated */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Contact"];
+                };
+            };
+            /** @description `malformed_json`: the body is not JSON; `invalid_path_parameter`, `invalid_query` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `missing_token`, `invalid_token`, `token_expired`, `session_revoked` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: the caller's role may not use this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `validation_failed`; `validation_failed`: see `errors` for each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error`: logged with the request id; retry later */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_interactions: {
+        parameters: {
+            query?: {
+                /** @description Items per page, 1–200 (default 50). */
+                limit?: number;
+                /** @description `next_cursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Customer id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of interactions */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InteractionPage"];
+                };
+            };
+            /** @description `invalid_query`, `invalid_cursor`; `invalid_path_parameter`, `invalid_query` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `missing_token`, `invalid_token`, `token_expired`, `session_revoked` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: the caller's role may not use this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error`: logged with the request id; retry later */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    log_interaction: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the first successful response is replayed for 24 hours to every request with the same key and body (with `Idempotent-Replayed: true`). */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description Customer id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateInteractionRequest"];
+            };
+        };
+        responses: {
+            /** @description Logged */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Interaction"];
+                };
+            };
+            /** @description `malformed_json`: the body is not JSON; `invalid_path_parameter`, `invalid_query` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `missing_token`, `invalid_token`, `token_expired`, `session_revoked` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: the caller's role may not use this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `idempotency_request_in_progress`: the first request with this key is still running */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `validation_failed`; `idempotency_key_reused`: the key was used with another request; `validation_failed`: see `errors` for each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error`: logged with the request id; retry later */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     customer_overview: {
         parameters: {
             query?: never;
@@ -2688,6 +4743,915 @@ export interface operations {
             };
             /** @description `not_found` */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error`: logged with the request id; retry later */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_leads: {
+        parameters: {
+            query?: {
+                /** @description Items per page, 1–200 (default 50). */
+                limit?: number;
+                /** @description `next_cursor` of the previous page. */
+                cursor?: string;
+                status?: "new" | "contacted" | "qualified" | "won" | "lost";
+                /** @description Owner's user id. */
+                owner?: number;
+                source?: "phone" | "web" | "portal" | "api" | "referral" | "walk_in" | "partner" | "event" | "other";
+                /** @description Part of the name or email, or digits of the phone. */
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of leads */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LeadPage"];
+                };
+            };
+            /** @description `invalid_query`, `invalid_cursor`; `invalid_path_parameter`, `invalid_query` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `missing_token`, `invalid_token`, `token_expired`, `session_revoked` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: the caller's role may not use this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error`: logged with the request id; retry later */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_lead: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the first successful response is replayed for 24 hours to every request with the same key and body (with `Idempotent-Replayed: true`). */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateLeadRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Lead"];
+                };
+            };
+            /** @description `malformed_json`: the body is not JSON; `invalid_path_parameter`, `invalid_query` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `missing_token`, `invalid_token`, `token_expired`, `session_revoked` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: the caller's role may not use this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `idempotency_request_in_progress`: the first request with this key is still running */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `validation_failed`; `idempotency_key_reused`: the key was used with another request; `validation_failed`: see `errors` for each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error`: logged with the request id; retry later */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_lead: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Lead id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The lead */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Lead"];
+                };
+            };
+            /** @description `invalid_path_parameter`, `invalid_query` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `missing_token`, `invalid_token`, `token_expired`, `session_revoked` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: the caller's role may not use this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error`: logged with the request id; retry later */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_lead: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The lead's ETag, e.g. `"3"` */
+                "If-Match"?: string | null;
+            };
+            path: {
+                /** @description Lead id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateLeadRequest"];
+            };
+        };
+        responses: {
+            /** @description Updated */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Lead"];
+                };
+            };
+            /** @description `invalid_if_match`; `malformed_json`: the body is not JSON; `invalid_path_parameter`, `invalid_query` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `missing_token`, `invalid_token`, `token_expired`, `session_revoked` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: the caller's role may not use this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `version_conflict`, `lead_converted`, `lead_merged`, `invalid_transition` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `validation_failed`; `validation_failed`: see `errors` for each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error`: logged with the request id; retry later */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    convert_lead: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the first successful response is replayed for 24 hours to every request with the same key and body (with `Idempotent-Replayed: true`). */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description Lead id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConvertLeadRequest"];
+            };
+        };
+        responses: {
+            /** @description Converted */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConversionResult"];
+                };
+            };
+            /** @description `malformed_json`: the body is not JSON; `invalid_path_parameter`, `invalid_query` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `missing_token`, `invalid_token`, `token_expired`, `session_revoked` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: the caller's role may not use this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `lead_converted`, `lead_merged`, `invalid_transition`; `idempotency_request_in_progress`: the first request with this key is still running */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `validation_failed`; `idempotency_key_reused`: the key was used with another request; `validation_failed`: see `errors` for each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error`: logged with the request id; retry later */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_duplicates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Lead id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Possible duplicates */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DuplicateList"];
+                };
+            };
+            /** @description `invalid_path_parameter`, `invalid_query` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `missing_token`, `invalid_token`, `token_expired`, `session_revoked` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: the caller's role may not use this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error`: logged with the request id; retry later */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_lead_interactions: {
+        parameters: {
+            query?: {
+                /** @description Items per page, 1–200 (default 50). */
+                limit?: number;
+                /** @description `next_cursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Lead id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of interactions */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InteractionPage"];
+                };
+            };
+            /** @description `invalid_query`, `invalid_cursor`; `invalid_path_parameter`, `invalid_query` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `missing_token`, `invalid_token`, `token_expired`, `session_revoked` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: the caller's role may not use this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error`: logged with the request id; retry later */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    log_lead_interaction: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the first successful response is replayed for 24 hours to every request with the same key and body (with `Idempotent-Replayed: true`). */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description Lead id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateInteractionRequest"];
+            };
+        };
+        responses: {
+            /** @description Logged */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Interaction"];
+                };
+            };
+            /** @description `malformed_json`: the body is not JSON; `invalid_path_parameter`, `invalid_query` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `missing_token`, `invalid_token`, `token_expired`, `session_revoked` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: the caller's role may not use this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `lead_converted`, `lead_merged`; `idempotency_request_in_progress`: the first request with this key is still running */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `validation_failed`; `idempotency_key_reused`: the key was used with another request; `validation_failed`: see `errors` for each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error`: logged with the request id; retry later */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    merge_lead: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the first successful response is replayed for 24 hours to every request with the same key and body (with `Idempotent-Replayed: true`). */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description The lead that stays */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MergeLeadRequest"];
+            };
+        };
+        responses: {
+            /** @description The merged lead */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Lead"];
+                };
+            };
+            /** @description `malformed_json`: the body is not JSON; `invalid_path_parameter`, `invalid_query` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `missing_token`, `invalid_token`, `token_expired`, `session_revoked` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: the caller's role may not use this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `lead_converted`, `lead_merged`, `invalid_transition`; `idempotency_request_in_progress`: the first request with this key is still running */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `validation_failed`; `idempotency_key_reused`: the key was used with another request; `validation_failed`: see `errors` for each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error`: logged with the request id; retry later */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    submit_portal_lead: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the first successful response is replayed for 24 hours to every request with the same key and body (with `Idempotent-Replayed: true`). */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PortalLeadRequest"];
+            };
+        };
+        responses: {
+            /** @description Received */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalLeadReceipt"];
+                };
+            };
+            /** @description `malformed_json`: the body is not JSON; `invalid_path_parameter`, `invalid_query` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `idempotency_request_in_progress`: the first request with this key is still running */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `validation_failed`; `idempotency_key_reused`: the key was used with another request; `validation_failed`: see `errors` for each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
