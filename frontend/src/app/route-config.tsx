@@ -6,6 +6,7 @@ import { AppLayout } from './layout/app-layout';
 import { RequireAuth } from './require-auth';
 import { ApiClientsRoute } from './routes/api-clients';
 import { AuditLogRoute } from './routes/audit-log';
+import { CatalogRoute } from './routes/catalog';
 import { DashboardRoute } from './routes/dashboard';
 import { LoginRoute } from './routes/login';
 import { NotFoundRoute } from './routes/not-found';
@@ -17,6 +18,7 @@ const builtPages: Partial<Record<string, ComponentType>> = {
   '/admin/users': UsersRoute,
   '/admin/api-clients': ApiClientsRoute,
   '/admin/audit-log': AuditLogRoute,
+  '/admin/catalog': CatalogRoute,
 };
 
 function areaRoute(area: Area): RouteObject {
