@@ -37,7 +37,7 @@ function VersionHistory({ productId }: { productId: number }) {
             <Table.Tr key={v.id}>
               <Table.Td>v{v.version}</Table.Td>
               <Table.Td>
-                <Badge color={STATUS_COLOR[v.status]} variant="light">
+                <Badge color={STATUS_COLOR[v.status]} variant="light" miw="max-content">
                   {v.status}
                 </Badge>
               </Table.Td>
@@ -68,7 +68,7 @@ interface VersionHistoryModalProps {
 /** Every price version of a product, newest first. */
 export function VersionHistoryModal({ product, opened, onClose }: VersionHistoryModalProps) {
   return (
-    <Modal opened={opened} onClose={onClose} title={`Price history${product ? ` of ${product.code}` : ''}`} size="xl" centered>
+    <Modal opened={opened} onClose={onClose} title={`Price history${product ? ` of ${product.code}` : ''}`} size={960} centered>
       {product && <VersionHistory productId={product.id} />}
     </Modal>
   );
