@@ -6,6 +6,7 @@ import { AppLayout } from './layout/app-layout';
 import { RequireAuth } from './require-auth';
 import { ApiClientsRoute } from './routes/api-clients';
 import { AuditLogRoute } from './routes/audit-log';
+import { CatalogRoute } from './routes/catalog';
 import { Customer360Route } from './routes/customer-360';
 import { DashboardRoute } from './routes/dashboard';
 import { LoginRoute } from './routes/login';
@@ -18,6 +19,7 @@ const builtPages: Partial<Record<string, ComponentType>> = {
   '/admin/users': UsersRoute,
   '/admin/api-clients': ApiClientsRoute,
   '/admin/audit-log': AuditLogRoute,
+  '/admin/catalog': CatalogRoute,
 };
 
 function areaRoute(area: Area): RouteObject {

@@ -1,8 +1,12 @@
+import type { Role } from '@/lib/api/types';
+
 /** The areas of ispbill, in the order a subscriber moves through them. */
 export interface Area {
   path: string;
   label: string;
   summary: string;
+  /** Who sees the area in the navigation; admin areas without it are for admins only. */
+  roles?: readonly Role[];
 }
 
 export const lifecycleStages: readonly Area[] = [
@@ -16,6 +20,12 @@ export const lifecycleStages: readonly Area[] = [
 ];
 
 export const adminAreas: readonly Area[] = [
+  {
+    path: '/admin/catalog',
+    label: 'Catalog',
+    summary: 'Products and their prices, promotions and tax rates.',
+    roles: ['admin', 'manager', 'agent', 'finance', 'viewer'],
+  },
   { path: '/admin/users', label: 'Users', summary: 'Staff accounts and their roles.' },
   { path: '/admin/api-clients', label: 'API clients', summary: 'Credentials and scopes for integrations that call the API.' },
   { path: '/admin/audit-log', label: 'Audit log', summary: 'Who changed what, and when.' },

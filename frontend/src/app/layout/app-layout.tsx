@@ -50,6 +50,7 @@ function UserMenu() {
 export function AppLayout() {
   const [navbarOpened, navbar] = useDisclosure(false);
   const me = useMe();
+  const visibleAdminAreas = adminAreas.filter((area) => (area.roles ?? ['admin']).includes(me.role));
 
   return (
     <AppShell
@@ -82,9 +83,9 @@ export function AppLayout() {
           {lifecycleStages.map((stage) => (
             <NavItem key={stage.path} to={stage.path} label={stage.label} onNavigate={navbar.close} />
           ))}
-          {me.role === 'admin' && (
+          {visibleAdminAreas.length > 0 && (
             <NavLink label="Admin" defaultOpened childrenOffset="md" component="button">
-              {adminAreas.map((area) => (
+              {visibleAdminAreas.map((area) => (
                 <NavItem key={area.path} to={area.path} label={area.label} onNavigate={navbar.close} />
               ))}
             </NavLink>

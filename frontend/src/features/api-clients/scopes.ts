@@ -12,6 +12,7 @@ export const API_SCOPES = [
   'usage:write',
   'billing:read',
   'payments:read',
+  'catalog:read',
 ] as const;
 
 export type ApiScope = (typeof API_SCOPES)[number];
