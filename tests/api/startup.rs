@@ -75,6 +75,15 @@ async fn demo_data_seeds_plans_and_customers_with_their_events_once() {
         count("SELECT count(*) AS n FROM customers c WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.customer_id = c.id)"),
         0
     );
+    // Opening balances: one customer owes money not yet due, another is past due.
+    assert_eq!(
+        count("SELECT count(*) AS n FROM ledger_entries e JOIN customers c ON c.id = e.customer_id WHERE e.due_on < c.created_at::date"),
+        1
+    );
+    assert_eq!(
+        count("SELECT count(*) AS n FROM ledger_entries e JOIN customers c ON c.id = e.customer_id WHERE e.due_on > c.created_at::date"),
+        1
+    );
     {
         use api::db::schema::customers;
         use diesel::prelude::*;

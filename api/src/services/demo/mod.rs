@@ -3,6 +3,7 @@
 
 mod catalog;
 mod leads;
+mod ledger;
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -145,6 +146,7 @@ pub fn seed_demo(
             )?;
         }
         leads::seed(conn, now, &created)?;
+        ledger::seed(conn, now, &created)?;
         Ok(Some(Seeded {
             plans,
             customers: created.len(),
