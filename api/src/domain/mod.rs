@@ -5,3 +5,4 @@ pub mod account_number;
 pub mod credit;
 pub mod identity;
 pub mod money;
+pub mod order;
