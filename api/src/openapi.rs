@@ -34,6 +34,7 @@ use crate::routes;
         (name = "users", description = "Staff users"),
         (name = "api-clients", description = "Third-party systems calling the API"),
         (name = "customer-classes", description = "Customer classes and their credit policy"),
+        (name = "orders", description = "Orders: draft, credit check, approval"),
         (name = "audit", description = "Who changed what"),
         (name = "operations", description = "Health and readiness"),
     )

@@ -10,6 +10,7 @@ mod errors;
 mod helpers;
 mod idempotency;
 mod operations;
+mod orders;
 mod schema;
 mod startup;
 mod users;

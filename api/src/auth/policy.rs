@@ -41,6 +41,22 @@ pub const API_PREFIX: &str = "/api/v1";
 const ADMIN: Access = Access::Roles(&[Admin]);
 const STAFF: Access = Access::Roles(&[Admin, Manager, Agent, Finance, Viewer]);
 const MANAGERS: Access = Access::Roles(&[Admin, Manager]);
+const ORDERS_READ: Access = Access::Roles(&[Admin, Manager, Agent, Finance, Viewer, Integration]);
+const ORDERS_WRITE: Access = Access::Roles(&[Admin, Manager, Agent, Integration]);
+
+const fn orders_scoped(
+    method: &'static str,
+    path: &'static str,
+    access: Access,
+    scope: &'static str,
+) -> RoutePolicy {
+    RoutePolicy {
+        method,
+        path,
+        access,
+        scope: Some(scope),
+    }
+}
 
 /// Every API route. Keep it sorted by area, then path.
 pub const POLICIES: &[RoutePolicy] = &[
@@ -66,6 +82,59 @@ pub const POLICIES: &[RoutePolicy] = &[
     route("GET", "/api/v1/customer-classes", STAFF),
     route("GET", "/api/v1/customer-classes/{id}", STAFF),
     route("PATCH", "/api/v1/customer-classes/{id}", MANAGERS),
+    // orders: staff read, agents and up write, managers decide; CRMs with orders:* scopes
+    orders_scoped("GET", "/api/v1/orders", ORDERS_READ, "orders:read"),
+    orders_scoped("POST", "/api/v1/orders", ORDERS_WRITE, "orders:write"),
+    orders_scoped("GET", "/api/v1/orders/{id}", ORDERS_READ, "orders:read"),
+    orders_scoped("PATCH", "/api/v1/orders/{id}", ORDERS_WRITE, "orders:write"),
+    orders_scoped(
+        "POST",
+        "/api/v1/orders/{id}/approve",
+        MANAGERS,
+        "orders:write",
+    ),
+    orders_scoped(
+        "POST",
+        "/api/v1/orders/{id}/cancel",
+        ORDERS_WRITE,
+        "orders:write",
+    ),
+    orders_scoped(
+        "POST",
+        "/api/v1/orders/{id}/lines",
+        ORDERS_WRITE,
+        "orders:write",
+    ),
+    orders_scoped(
+        "PATCH",
+        "/api/v1/orders/{id}/lines/{line_id}",
+        ORDERS_WRITE,
+        "orders:write",
+    ),
+    orders_scoped(
+        "DELETE",
+        "/api/v1/orders/{id}/lines/{line_id}",
+        ORDERS_WRITE,
+        "orders:write",
+    ),
+    orders_scoped(
+        "POST",
+        "/api/v1/orders/{id}/reject",
+        MANAGERS,
+        "orders:write",
+    ),
+    orders_scoped(
+        "GET",
+        "/api/v1/orders/{id}/sellable-products",
+        ORDERS_READ,
+        "orders:read",
+    ),
+    orders_scoped(
+        "POST",
+        "/api/v1/orders/{id}/submit",
+        ORDERS_WRITE,
+        "orders:write",
+    ),
     // audit
     route("GET", "/api/v1/audit-log", ADMIN),
     // the OpenAPI document itself

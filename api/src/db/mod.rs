@@ -3,6 +3,7 @@
 //! because getting one can block too.
 
 pub mod models;
+pub mod orders;
 pub mod schema;
 
 use diesel::pg::PgConnection;

@@ -5,6 +5,7 @@ pub mod api_clients;
 pub mod audit_log;
 pub mod auth;
 pub mod customer_classes;
+pub mod orders;
 pub mod system;
 pub mod users;
 
@@ -25,6 +26,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .configure(users::configure)
                 .configure(api_clients::configure)
                 .configure(customer_classes::configure)
+                .configure(orders::configure)
                 .configure(audit_log::configure),
         );
 }
