@@ -1241,3 +1241,35 @@ async fn the_list_filters_by_status_and_customer_and_pages_newest_first() {
         .await;
     assert_eq!(reply.status, 404);
 }
+
+#[tokio::test]
+async fn the_demo_isp_has_an_order_in_each_state_a_new_user_meets() {
+    let app = crate::helpers::spawn_app_with(|c| c.demo_data = true).await;
+    assert_eq!(
+        app.count(
+            "orders o JOIN customers c ON c.id = o.customer_id",
+            "c.email = 'ana.lima@example.net' AND o.status = 'draft'"
+        ),
+        1
+    );
+    assert_eq!(app.count("orders", "status = 'draft'"), 1);
+    assert_eq!(app.count("orders", "status = 'approved'"), 1);
+    assert_eq!(app.count("orders", "status = 'pending_approval'"), 1);
+    // The business order is over its class's threshold and carries the deposit.
+    assert_eq!(
+        app.count(
+            "orders o JOIN customers c ON c.id = o.customer_id JOIN order_lines l ON l.order_id = o.id",
+            "o.status = 'pending_approval' AND c.kind = 'business' AND l.kind = 'deposit'"
+        ),
+        1
+    );
+    let manager = app.token_as(Role::Manager);
+    let queue = app
+        .get("/api/v1/orders?status=pending_approval", Some(&manager))
+        .await;
+    assert_eq!(
+        queue.items()[0]["credit_reasons"][0],
+        // 5 × (149.00 + 5.00) a month + 8.25% tax = 833.52; 5 × 199.00 setup + tax = 1077.09
+        "The order comes to 1910.61 USD, above the 1500.00 USD a manager must approve."
+    );
+}

@@ -2,6 +2,7 @@
 //! user sees a working system. Seeds once: a database that has products is left alone.
 
 mod catalog;
+mod orders;
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -143,6 +144,7 @@ pub fn seed_demo(
                 },
             )?;
         }
+        orders::seed(conn, now, &created)?;
         Ok(Some(Seeded {
             plans,
             customers: created.len(),
