@@ -8,7 +8,10 @@ import { ApiClientsRoute } from './routes/api-clients';
 import { AuditLogRoute } from './routes/audit-log';
 import { DashboardRoute } from './routes/dashboard';
 import { LoginRoute } from './routes/login';
+import { NewOrderRoute } from './routes/new-order';
 import { NotFoundRoute } from './routes/not-found';
+import { OrderRoute } from './routes/order';
+import { OrdersRoute } from './routes/orders';
 import { UsersRoute } from './routes/users';
 import { adminAreas, lifecycleStages, type Area } from './stages';
 
@@ -17,6 +20,7 @@ const builtPages: Partial<Record<string, ComponentType>> = {
   '/admin/users': UsersRoute,
   '/admin/api-clients': ApiClientsRoute,
   '/admin/audit-log': AuditLogRoute,
+  '/orders': OrdersRoute,
 };
 
 function areaRoute(area: Area): RouteObject {
@@ -41,6 +45,8 @@ export const routes: RouteObject[] = [
         children: [
           { index: true, element: <DashboardRoute /> },
           ...lifecycleStages.map(areaRoute),
+          { path: '/orders/new', element: <NewOrderRoute /> },
+          { path: '/orders/:id', element: <OrderRoute /> },
           ...adminAreas.map(areaRoute),
         ],
       },
