@@ -72,7 +72,7 @@ describe('orders', () => {
     const check = page.getByRole('alert', { name: "Credit check: needs a manager's approval" });
     await check.waitFor();
     assert.match(await check.innerText(), /above the 300\.00 USD a manager must approve/);
-    assert.equal(await page.getByTestId('order-status').innerText(), 'Needs approval');
+    assert.equal(await page.getByTestId('order-status').textContent(), 'Needs approval');
     await screenshot(page, 'order-submitted.png');
 
     // The manager's approval queue.
@@ -92,7 +92,7 @@ describe('orders', () => {
     await page.goto('/orders?view=approved');
     await page.getByRole('table', { name: 'Approved' }).getByRole('link', { name: number }).click();
     await page.getByTestId('decision').getByText(/Known customer; installation booked/).waitFor();
-    assert.equal(await page.getByTestId('order-status').innerText(), 'Approved');
+    assert.equal(await page.getByTestId('order-status').textContent(), 'Approved');
     assert.deepEqual(pageErrors, []);
   });
 });

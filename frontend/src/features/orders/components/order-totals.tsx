@@ -12,11 +12,11 @@ export function OrderTotals({ order }: { order: Order }) {
         <Title order={3} size="h4">
           Totals
         </Title>
-        <Table withRowBorders={false} verticalSpacing={2}>
+        <Table withRowBorders={false} verticalSpacing={2} horizontalSpacing={6} fz="sm" style={{ whiteSpace: 'nowrap' }}>
           <Table.Thead>
             <Table.Tr>
               <Table.Th />
-              <Table.Th ta="right">Before tax</Table.Th>
+              <Table.Th ta="right">Net</Table.Th>
               <Table.Th ta="right">Tax</Table.Th>
               <Table.Th ta="right">Total</Table.Th>
             </Table.Tr>

@@ -7,6 +7,8 @@ import { money, statusColor, statusLabel } from '../status';
 import { isOrderView, ORDER_VIEWS, type OrderView } from '../views';
 import { DecisionButtons } from './decision';
 
+const NOWRAP = { whiteSpace: 'nowrap' } as const;
+
 interface OrderRowProps {
   order: OrderListItem;
   inQueue: boolean;
@@ -16,7 +18,7 @@ interface OrderRowProps {
 function OrderRow({ order, inQueue, canDecide }: OrderRowProps) {
   return (
     <Table.Tr>
-      <Table.Td>
+      <Table.Td style={NOWRAP}>
         <Anchor component={Link} to={`/orders/${order.id}`}>
           {order.number}
         </Anchor>
@@ -32,8 +34,12 @@ function OrderRow({ order, inQueue, canDecide }: OrderRowProps) {
           {statusLabel(order.status)}
         </Badge>
       </Table.Td>
-      <Table.Td ta="right">{money(order.monthly_total, order.currency)}</Table.Td>
-      <Table.Td ta="right">{money(order.first_invoice_total, order.currency)}</Table.Td>
+      <Table.Td ta="right" style={NOWRAP}>
+        {money(order.monthly_total, order.currency)}
+      </Table.Td>
+      <Table.Td ta="right" style={NOWRAP}>
+        {money(order.first_invoice_total, order.currency)}
+      </Table.Td>
       <Table.Td>
         {order.credit_reasons.length > 0 ? (
           <Stack gap={2}>
