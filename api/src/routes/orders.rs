@@ -593,9 +593,21 @@ fn with_etag(mut response: actix_web::HttpResponseBuilder, view: OrderView) -> H
         .json(order)
 }
 
+/// Free text may span lines, but carries no other control characters (PostgreSQL refuses NUL).
+fn has_control(text: &str) -> bool {
+    text.chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
+}
+
 fn check_notes(errors: &mut FieldErrors, field: &str, notes: Option<&str>) {
-    if notes.is_some_and(|n| n.chars().count() > 4000) {
-        errors.add(field, "too_long", "at most 4000 characters");
+    match notes {
+        Some(n) if n.chars().count() > 4000 => {
+            errors.add(field, "too_long", "at most 4000 characters")
+        }
+        Some(n) if has_control(n) => {
+            errors.add(field, "invalid", "must not contain control characters")
+        }
+        _ => {}
     }
 }
 
@@ -606,6 +618,8 @@ fn check_reason(reason: &str) -> ApiResult<String> {
         errors.add("reason", "required", "say why");
     } else if trimmed.chars().count() > 1000 {
         errors.add("reason", "too_long", "at most 1000 characters");
+    } else if has_control(trimmed) {
+        errors.add("reason", "invalid", "must not contain control characters");
     }
     errors.finish()?;
     Ok(trimmed.to_owned())
@@ -629,11 +643,15 @@ fn promotion_ref(
         (Some(id), None) => Some(PromotionRef::Id(id)),
         (None, Some(code)) => {
             let code = code.trim();
-            if code.is_empty() || code.len() > 40 {
+            let well_formed = (1..=40).contains(&code.len())
+                && code
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+            if !well_formed {
                 errors.add(
                     &format!("{prefix}promotion_code"),
                     "invalid",
-                    "must be 1–40 characters",
+                    "1–40 letters, digits, - and _",
                 );
                 None
             } else {
@@ -1163,6 +1181,22 @@ mod tests {
         );
         let (f, _) = parse_list_query("customer_id=7&limit=5").unwrap();
         assert_eq!(f.customer_id, Some(7));
+    }
+
+    #[test]
+    fn free_text_refuses_control_characters_but_not_line_breaks() {
+        assert!(has_control("a\u{0}b"));
+        assert!(has_control("bell\u{7}"));
+        assert!(!has_control("two\nlines\twith a tab"));
+        assert!(check_reason("  ").is_err());
+        assert_eq!(check_reason(" ok ").unwrap(), "ok");
+        let mut errors = FieldErrors::default();
+        assert_eq!(
+            promotion_ref(&mut errors, "", None, Some("welcome3")),
+            Some(PromotionRef::Code("welcome3".into()))
+        );
+        assert_eq!(promotion_ref(&mut errors, "", None, Some("x\u{0}")), None);
+        assert!(errors.finish().is_err());
     }
 
     #[test]
