@@ -366,23 +366,37 @@ impl TestApp {
             .unwrap()
     }
 
+    /// A token of a new API client granted these scopes.
+    pub fn integration_token(&self, scopes: &[&str]) -> String {
+        let (client, _) = api::services::api_clients::create_api_client(
+            &mut self.conn(),
+            &self.system_context(),
+            None,
+            api::services::api_clients::NewApiClient {
+                name: api::domain::identity::DisplayName::parse("Test client").unwrap(),
+                scopes: scopes.iter().map(|s| s.to_string()).collect(),
+            },
+        )
+        .unwrap();
+        TokenSigner::new(JWT_SECRET, 900)
+            .issue(
+                &Principal {
+                    subject: Subject::ApiClient(client.id),
+                    role: Role::Integration,
+                    scopes: scopes.iter().map(|s| s.to_string()).collect(),
+                    issued_at: 0,
+                },
+                self.clock_now(),
+            )
+            .unwrap()
+    }
+
     /// A token for a real caller of `role`: a new staff user, a new API client, or (for
     /// `customer`, whose portal accounts do not exist yet) a customer subject.
     pub fn token_as(&self, role: Role) -> String {
         match role {
-            Role::Integration => {
-                let (client, _) = api::services::api_clients::create_api_client(
-                    &mut self.conn(),
-                    &self.system_context(),
-                    None,
-                    api::services::api_clients::NewApiClient {
-                        name: api::domain::identity::DisplayName::parse("Test client").unwrap(),
-                        scopes: vec![],
-                    },
-                )
-                .unwrap();
-                self.token_for(role, client.id)
-            }
+            // Every scope, so that only the role decides.
+            Role::Integration => self.integration_token(api::auth::policy::SCOPES),
             Role::Customer => self.token_for(role, 999_999),
             staff => {
                 let (user, _) = UserBuilder::new(staff).create(self);

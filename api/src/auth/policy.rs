@@ -35,16 +35,8 @@ const fn route(method: &'static str, path: &'static str, access: Access) -> Rout
     }
 }
 
-/// The scope every API route lives under.
-pub const API_PREFIX: &str = "/api/v1";
-
-const ADMIN: Access = Access::Roles(&[Admin]);
-const STAFF: Access = Access::Roles(&[Admin, Manager, Agent, Finance, Viewer]);
-const MANAGERS: Access = Access::Roles(&[Admin, Manager]);
-const ORDERS_READ: Access = Access::Roles(&[Admin, Manager, Agent, Finance, Viewer, Integration]);
-const ORDERS_WRITE: Access = Access::Roles(&[Admin, Manager, Agent, Integration]);
-
-const fn orders_scoped(
+/// A route an `integration` token reaches only with `scope`.
+const fn scoped(
     method: &'static str,
     path: &'static str,
     access: Access,
@@ -57,6 +49,13 @@ const fn orders_scoped(
         scope: Some(scope),
     }
 }
+
+/// The scope every API route lives under.
+pub const API_PREFIX: &str = "/api/v1";
+
+const ADMIN: Access = Access::Roles(&[Admin]);
+const STAFF: Access = Access::Roles(&[Admin, Manager, Agent, Finance, Viewer]);
+const MANAGERS: Access = Access::Roles(&[Admin, Manager]);
 
 /// Every API route. Keep it sorted by area, then path.
 pub const POLICIES: &[RoutePolicy] = &[
@@ -83,53 +82,43 @@ pub const POLICIES: &[RoutePolicy] = &[
     route("GET", "/api/v1/customer-classes/{id}", STAFF),
     route("PATCH", "/api/v1/customer-classes/{id}", MANAGERS),
     // orders: staff read, agents and up write, managers decide; CRMs with orders:* scopes
-    orders_scoped("GET", "/api/v1/orders", ORDERS_READ, "orders:read"),
-    orders_scoped("POST", "/api/v1/orders", ORDERS_WRITE, "orders:write"),
-    orders_scoped("GET", "/api/v1/orders/{id}", ORDERS_READ, "orders:read"),
-    orders_scoped("PATCH", "/api/v1/orders/{id}", ORDERS_WRITE, "orders:write"),
-    orders_scoped(
-        "POST",
-        "/api/v1/orders/{id}/approve",
-        MANAGERS,
-        "orders:write",
-    ),
-    orders_scoped(
+    scoped("GET", "/api/v1/orders", ORDERS_READ, "orders:read"),
+    scoped("POST", "/api/v1/orders", ORDERS_WRITE, "orders:write"),
+    scoped("GET", "/api/v1/orders/{id}", ORDERS_READ, "orders:read"),
+    scoped("PATCH", "/api/v1/orders/{id}", ORDERS_WRITE, "orders:write"),
+    route("POST", "/api/v1/orders/{id}/approve", MANAGERS),
+    scoped(
         "POST",
         "/api/v1/orders/{id}/cancel",
         ORDERS_WRITE,
         "orders:write",
     ),
-    orders_scoped(
+    scoped(
         "POST",
         "/api/v1/orders/{id}/lines",
         ORDERS_WRITE,
         "orders:write",
     ),
-    orders_scoped(
+    scoped(
         "PATCH",
         "/api/v1/orders/{id}/lines/{line_id}",
         ORDERS_WRITE,
         "orders:write",
     ),
-    orders_scoped(
+    scoped(
         "DELETE",
         "/api/v1/orders/{id}/lines/{line_id}",
         ORDERS_WRITE,
         "orders:write",
     ),
-    orders_scoped(
-        "POST",
-        "/api/v1/orders/{id}/reject",
-        MANAGERS,
-        "orders:write",
-    ),
-    orders_scoped(
+    route("POST", "/api/v1/orders/{id}/reject", MANAGERS),
+    scoped(
         "GET",
         "/api/v1/orders/{id}/sellable-products",
         ORDERS_READ,
         "orders:read",
     ),
-    orders_scoped(
+    scoped(
         "POST",
         "/api/v1/orders/{id}/submit",
         ORDERS_WRITE,
@@ -140,6 +129,10 @@ pub const POLICIES: &[RoutePolicy] = &[
     // the OpenAPI document itself
     route("GET", "/api/v1/openapi.json", Access::Public),
 ];
+
+/// Orders: staff read them, agents and up write them, CRMs with the `orders:*` scopes both.
+const ORDERS_READ: Access = Access::Roles(&[Admin, Manager, Agent, Finance, Viewer, Integration]);
+const ORDERS_WRITE: Access = Access::Roles(&[Admin, Manager, Agent, Integration]);
 
 /// POST routes that ignore `Idempotency-Key`: logins and token grants (retrying them is
 /// harmless and their answers are credentials), and answers that carry a secret shown once,

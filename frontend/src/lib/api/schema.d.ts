@@ -317,7 +317,7 @@ export interface paths {
         put?: never;
         /**
          * Approve an order waiting in the approval queue (managers), with the reason.
-         * @description **Access:** roles admin, manager (integration tokens need the `orders:write` scope).
+         * @description **Access:** roles admin, manager.
          */
         post: operations["approve_order"];
         delete?: never;
@@ -402,7 +402,7 @@ export interface paths {
         put?: never;
         /**
          * Reject an order waiting in the approval queue (managers), with the reason.
-         * @description **Access:** roles admin, manager (integration tokens need the `orders:write` scope).
+         * @description **Access:** roles admin, manager.
          */
         post: operations["reject_order"];
         delete?: never;
