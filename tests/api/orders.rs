@@ -1283,3 +1283,59 @@ async fn the_demo_isp_has_an_order_in_each_state_a_new_user_meets() {
         "The order comes to 1910.61 USD, above the 1500.00 USD a manager must approve."
     );
 }
+
+#[tokio::test]
+async fn a_line_keeps_the_promotion_terms_it_was_sold_with() {
+    let app = spawn_app().await;
+    let c = catalog(&app);
+    let customer = CustomerBuilder::new("Ana Lima").create(&app);
+    let agent = app.token_as(Role::Agent);
+    let order = id_of(&new_order(&app, &agent, customer.id).await);
+    let reply = add_line(
+        &app,
+        &agent,
+        order,
+        json!({"action": "add", "product_id": c.fiber, "promotion_code": "WELCOME3"}),
+    )
+    .await;
+    let line = reply.body["lines"][0]["id"].as_i64().unwrap();
+    // The marketing team makes the welcome offer less generous afterwards.
+    {
+        use api::db::schema::promotions;
+        diesel::update(promotions::table.find(c.welcome))
+            .set((
+                promotions::value.eq(rust_decimal::Decimal::from(10)),
+                promotions::cycles.eq(1),
+            ))
+            .execute(&mut app.conn())
+            .unwrap();
+    }
+    let reply = app
+        .patch(
+            &format!("/api/v1/orders/{order}/lines/{line}"),
+            Some(&agent),
+            &json!({"quantity": 2}),
+        )
+        .await;
+    assert_eq!(reply.status, 200, "{}", reply.text);
+    // Still half of 2 × 39.00, for three cycles, as quoted to the customer.
+    assert_eq!(reply.body["lines"][0]["monthly_amount"], "39.00");
+    assert_eq!(reply.body["lines"][0]["promotion_cycles"], 3);
+    assert_eq!(
+        app.count(
+            "order_lines",
+            &format!("id = {line} AND promotion_kind = 'percent' AND promotion_value = 50 AND promotion_cycles = 3")
+        ),
+        1
+    );
+    // Applying it again takes the terms of today.
+    let reply = app
+        .patch(
+            &format!("/api/v1/orders/{order}/lines/{line}"),
+            Some(&agent),
+            &json!({"promotion_code": "WELCOME3"}),
+        )
+        .await;
+    assert_eq!(reply.body["lines"][0]["monthly_amount"], "70.20");
+    assert_eq!(reply.body["lines"][0]["promotion_cycles"], 1);
+}

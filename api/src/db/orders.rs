@@ -57,6 +57,10 @@ pub struct OrderLineRow {
     pub one_time_amount: Decimal,
     pub one_time_tax: Decimal,
     pub created_at: DateTime<Utc>,
+    /// The promotion's terms, frozen when it was applied: `percent` or `amount`.
+    pub promotion_kind: Option<String>,
+    pub promotion_value: Option<Decimal>,
+    pub promotion_cycles: Option<i32>,
 }
 
 #[derive(Debug, Insertable)]
@@ -80,4 +84,7 @@ pub struct NewOrderLineRow<'a> {
     pub one_time_amount: Decimal,
     pub one_time_tax: Decimal,
     pub created_at: DateTime<Utc>,
+    pub promotion_kind: Option<&'a str>,
+    pub promotion_value: Option<Decimal>,
+    pub promotion_cycles: Option<i32>,
 }

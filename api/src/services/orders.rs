@@ -479,9 +479,42 @@ fn tax_rate_for(
         .unwrap_or(Decimal::ZERO))
 }
 
+/// A promotion and its terms as they are now; they are frozen on the line it goes on.
+#[derive(Debug, Clone, Copy)]
 struct AppliedPromotion {
     id: i64,
     discount: Discount,
+    cycles: Option<i32>,
+}
+
+impl AppliedPromotion {
+    fn kind(&self) -> &'static str {
+        match self.discount {
+            Discount::Percent(_) => "percent",
+            Discount::AmountPerUnit(_) => "amount",
+        }
+    }
+
+    fn value(&self) -> Decimal {
+        match self.discount {
+            Discount::Percent(v) | Discount::AmountPerUnit(v) => v,
+        }
+    }
+
+    /// The terms frozen on a line, if it has a promotion.
+    fn of_line(line: &OrderLineRow) -> Option<AppliedPromotion> {
+        let id = line.promotion_id?;
+        let value = line.promotion_value?;
+        let discount = match line.promotion_kind.as_deref()? {
+            "percent" => Discount::Percent(value),
+            _ => Discount::AmountPerUnit(value),
+        };
+        Some(AppliedPromotion {
+            id,
+            discount,
+            cycles: line.promotion_cycles,
+        })
+    }
 }
 
 /// Finds the promotion and checks it can apply to this product on this order now.
@@ -501,6 +534,7 @@ fn applicable_promotion(
         DateTime<Utc>,
         Option<DateTime<Utc>>,
         bool,
+        Option<i32>,
     );
     let select = (
         promotions::id,
@@ -511,6 +545,7 @@ fn applicable_promotion(
         promotions::valid_from,
         promotions::valid_to,
         promotions::active,
+        promotions::cycles,
     );
     let found: Option<PromoCols> = match reference {
         PromotionRef::Id(id) => promotions::table
@@ -524,7 +559,8 @@ fn applicable_promotion(
             .first(conn)
             .optional()?,
     };
-    let Some((id, name, kind, value, promo_currency, valid_from, valid_to, active)) = found else {
+    let Some((id, name, kind, value, promo_currency, valid_from, valid_to, active, cycles)) = found
+    else {
         let what = match reference {
             PromotionRef::Id(id) => format!("promotion {id}"),
             PromotionRef::Code(code) => format!("promotion code {code}"),
@@ -562,7 +598,11 @@ fn applicable_promotion(
         }
         Discount::AmountPerUnit(value)
     };
-    Ok(AppliedPromotion { id, discount })
+    Ok(AppliedPromotion {
+        id,
+        discount,
+        cycles,
+    })
 }
 
 fn check_quantity(quantity: u32) -> ApiResult<i32> {
@@ -640,6 +680,9 @@ fn insert_line(
             one_time_amount: price.one_time_amount,
             one_time_tax: price.one_time_tax,
             created_at: ctx.now,
+            promotion_kind: promotion.as_ref().map(AppliedPromotion::kind),
+            promotion_value: promotion.as_ref().map(AppliedPromotion::value),
+            promotion_cycles: promotion.as_ref().and_then(|p| p.cycles),
         })
         .returning(OrderLineRow::as_returning())
         .get_result(conn)?)
@@ -756,7 +799,6 @@ fn view_of(conn: &mut PgConnection, order: OrderRow) -> ApiResult<OrderView> {
         Option<String>,
         Option<String>,
         Option<String>,
-        Option<i32>,
     );
     let rows: Vec<LineCols> = order_lines::table
         .left_join(product_versions::table.left_join(products::table))
@@ -769,19 +811,18 @@ fn view_of(conn: &mut PgConnection, order: OrderRow) -> ApiResult<OrderView> {
             products::code.nullable(),
             promotions::code.nullable(),
             promotions::name.nullable(),
-            promotions::cycles.nullable(),
         ))
         .load(conn)?;
     let lines = rows
         .into_iter()
         .map(
-            |(row, product_id, product_code, promotion_code, promotion_name, cycles)| LineView {
+            |(row, product_id, product_code, promotion_code, promotion_name)| LineView {
+                promotion_cycles: row.promotion_cycles,
                 row,
                 product_id,
                 product_code,
                 promotion_code,
                 promotion_name,
-                promotion_cycles: cycles,
             },
         )
         .collect();
@@ -1027,24 +1068,24 @@ pub fn update_line(
                 .first(conn)?,
             None => return Err(not_editable(status)),
         };
+        // A promotion already on the line keeps the terms it was applied with.
         let promotion = match &patch.promotion {
-            None => match before.promotion_id {
-                Some(pid) => Some(applicable_or_kept(conn, pid)?),
-                None => None,
-            },
+            None => AppliedPromotion::of_line(&before),
             Some(None) => None,
-            Some(Some(reference)) => {
-                let p =
-                    applicable_promotion(conn, reference, product_id, &order.currency, ctx.now)?;
-                Some((p.id, p.discount))
-            }
+            Some(Some(reference)) => Some(applicable_promotion(
+                conn,
+                reference,
+                product_id,
+                &order.currency,
+                ctx.now,
+            )?),
         };
         let price = price_line(
             &LineInput {
                 unit_monthly: before.unit_monthly,
                 unit_one_time: before.unit_one_time,
                 quantity: quantity as u32,
-                discount: promotion.map(|p| p.1),
+                discount: promotion.map(|p| p.discount),
                 tax_rate: if customer.tax_exempt {
                     Decimal::ZERO
                 } else {
@@ -1058,7 +1099,10 @@ pub fn update_line(
         let line = diesel::update(order_lines::table.find(line_id))
             .set((
                 order_lines::quantity.eq(quantity),
-                order_lines::promotion_id.eq(promotion.map(|p| p.0)),
+                order_lines::promotion_id.eq(promotion.map(|p| p.id)),
+                order_lines::promotion_kind.eq(promotion.as_ref().map(AppliedPromotion::kind)),
+                order_lines::promotion_value.eq(promotion.as_ref().map(AppliedPromotion::value)),
+                order_lines::promotion_cycles.eq(promotion.and_then(|p| p.cycles)),
                 order_lines::discount_monthly.eq(price.discount_monthly),
                 order_lines::monthly_amount.eq(price.monthly_amount),
                 order_lines::monthly_tax.eq(price.monthly_tax),
@@ -1078,21 +1122,6 @@ pub fn update_line(
         )?;
         view_of(conn, after)
     })
-}
-
-/// A promotion already on a line keeps applying when only the quantity changes: it was
-/// checked when it was applied, and the customer was promised it.
-fn applicable_or_kept(conn: &mut PgConnection, promotion_id: i64) -> ApiResult<(i64, Discount)> {
-    let (kind, value): (String, Decimal) = promotions::table
-        .find(promotion_id)
-        .select((promotions::kind, promotions::value))
-        .first(conn)?;
-    let discount = if kind == "percent" {
-        Discount::Percent(value)
-    } else {
-        Discount::AmountPerUnit(value)
-    };
-    Ok((promotion_id, discount))
 }
 
 /// Removes a line from a draft.
@@ -1260,6 +1289,9 @@ pub fn submit(
                     one_time_amount: price.one_time_amount,
                     one_time_tax: Decimal::ZERO,
                     created_at: ctx.now,
+                    promotion_kind: None,
+                    promotion_value: None,
+                    promotion_cycles: None,
                 })
                 .execute(conn)?;
         }
