@@ -38,6 +38,7 @@ use crate::routes;
         (name = "customers", description = "Customers: profile, billing preferences, contacts, addresses, interactions"),
         (name = "leads", description = "Leads: capture, pipeline, duplicates, merge, conversion"),
         (name = "portal", description = "Public forms of the self-service portal"),
+        (name = "orders", description = "Orders: draft, credit check, approval"),
         (name = "audit", description = "Who changed what"),
         (name = "operations", description = "Health and readiness"),
     )

@@ -179,3 +179,204 @@ impl ProductBuilder {
         BuiltProduct { id, version_id }
     }
 }
+
+// Orders: promotions, tax rates, further product versions, ledger entries -----------------
+
+/// A promotion, active from the test clock's now, eligible for the products given.
+pub struct PromotionBuilder {
+    code: Option<String>,
+    name: String,
+    kind: &'static str,
+    value: Decimal,
+    currency: Option<String>,
+    cycles: Option<i32>,
+    valid_from: Option<chrono::DateTime<chrono::Utc>>,
+    valid_to: Option<chrono::DateTime<chrono::Utc>>,
+    active: bool,
+    products: Vec<i64>,
+}
+
+impl PromotionBuilder {
+    /// `percent` off the monthly charge (e.g. "50").
+    pub fn percent(name: &str, percent: &str) -> Self {
+        PromotionBuilder {
+            code: None,
+            name: name.to_owned(),
+            kind: "percent",
+            value: percent.parse().expect("a decimal"),
+            currency: None,
+            cycles: None,
+            valid_from: None,
+            valid_to: None,
+            active: true,
+            products: Vec::new(),
+        }
+    }
+
+    /// A fixed amount per unit and month, in USD.
+    pub fn amount(name: &str, amount: &str) -> Self {
+        PromotionBuilder {
+            kind: "amount",
+            currency: Some("USD".into()),
+            ..PromotionBuilder::percent(name, amount)
+        }
+    }
+
+    pub fn code(mut self, code: &str) -> Self {
+        self.code = Some(code.to_owned());
+        self
+    }
+
+    pub fn cycles(mut self, cycles: i32) -> Self {
+        self.cycles = Some(cycles);
+        self
+    }
+
+    pub fn valid(
+        mut self,
+        from: chrono::DateTime<chrono::Utc>,
+        to: Option<chrono::DateTime<chrono::Utc>>,
+    ) -> Self {
+        self.valid_from = Some(from);
+        self.valid_to = to;
+        self
+    }
+
+    pub fn inactive(mut self) -> Self {
+        self.active = false;
+        self
+    }
+
+    pub fn for_product(mut self, product_id: i64) -> Self {
+        self.products.push(product_id);
+        self
+    }
+
+    pub fn create(self, app: &TestApp) -> i64 {
+        use api::db::schema::{promotion_products, promotions};
+        let mut conn = app.conn();
+        let now = app.clock_now();
+        let id: i64 = diesel::insert_into(promotions::table)
+            .values((
+                promotions::code.eq(self.code.as_deref()),
+                promotions::name.eq(&self.name),
+                promotions::kind.eq(self.kind),
+                promotions::value.eq(self.value),
+                promotions::currency.eq(self.currency.as_deref()),
+                promotions::cycles.eq(self.cycles),
+                promotions::valid_from.eq(self.valid_from.unwrap_or(now)),
+                promotions::valid_to.eq(self.valid_to),
+                promotions::active.eq(self.active),
+                promotions::created_at.eq(now),
+                promotions::updated_at.eq(now),
+            ))
+            .returning(promotions::id)
+            .get_result(&mut conn)
+            .expect("promotion inserted");
+        for product in self.products {
+            diesel::insert_into(promotion_products::table)
+                .values((
+                    promotion_products::promotion_id.eq(id),
+                    promotion_products::product_id.eq(product),
+                ))
+                .execute(&mut conn)
+                .expect("eligible product");
+        }
+        id
+    }
+}
+
+/// A tax rate of the `DEFAULT` zone, open-ended from 2020-01-01.
+pub struct TaxRateBuilder {
+    zone: String,
+    category: String,
+    rate: Decimal,
+}
+
+impl TaxRateBuilder {
+    pub fn new(category: &str, rate: &str) -> Self {
+        TaxRateBuilder {
+            zone: "DEFAULT".into(),
+            category: category.to_owned(),
+            rate: rate.parse().expect("a decimal"),
+        }
+    }
+
+    pub fn zone(mut self, zone: &str) -> Self {
+        self.zone = zone.to_owned();
+        self
+    }
+
+    pub fn create(self, app: &TestApp) -> i64 {
+        use api::db::schema::tax_rates;
+        diesel::insert_into(tax_rates::table)
+            .values((
+                tax_rates::zone.eq(&self.zone),
+                tax_rates::category.eq(&self.category),
+                tax_rates::name.eq(format!("Tax {}", self.category)),
+                tax_rates::rate.eq(self.rate),
+                tax_rates::valid_from.eq(chrono::NaiveDate::from_ymd_opt(2020, 1, 1).unwrap()),
+                tax_rates::created_at.eq(app.clock_now()),
+            ))
+            .returning(tax_rates::id)
+            .get_result(&mut app.conn())
+            .expect("tax rate inserted")
+    }
+}
+
+/// A further version of a product (a new price from `valid_from`, in a currency).
+pub fn add_product_version(
+    app: &TestApp,
+    product_id: i64,
+    version: i32,
+    currency: &str,
+    monthly: &str,
+    valid_from: chrono::DateTime<chrono::Utc>,
+) -> i64 {
+    let now = app.clock_now();
+    diesel::insert_into(product_versions::table)
+        .values((
+            product_versions::product_id.eq(product_id),
+            product_versions::version.eq(version),
+            product_versions::currency.eq(currency),
+            product_versions::monthly_price.eq(monthly.parse::<Decimal>().expect("a decimal")),
+            product_versions::one_time_price.eq(Decimal::ZERO),
+            product_versions::valid_from.eq(valid_from),
+            product_versions::created_at.eq(now),
+        ))
+        .returning(product_versions::id)
+        .get_result(&mut app.conn())
+        .expect("product version inserted")
+}
+
+/// Retires a product: no new sales from now on.
+pub fn retire_product(app: &TestApp, product_id: i64) {
+    diesel::update(products::table.find(product_id))
+        .set(products::retired_at.eq(app.clock_now()))
+        .execute(&mut app.conn())
+        .expect("product retired");
+}
+
+/// A ledger entry of a customer: positive amounts are owed (an invoice), negative are paid.
+pub fn ledger_entry(
+    app: &TestApp,
+    customer_id: i64,
+    kind: &str,
+    amount: &str,
+    due_on: Option<chrono::NaiveDate>,
+) {
+    use api::db::schema::ledger_entries;
+    let now = app.clock_now();
+    diesel::insert_into(ledger_entries::table)
+        .values((
+            ledger_entries::customer_id.eq(customer_id),
+            ledger_entries::kind.eq(kind),
+            ledger_entries::amount.eq(amount.parse::<Decimal>().expect("a decimal")),
+            ledger_entries::currency.eq("USD"),
+            ledger_entries::due_on.eq(due_on),
+            ledger_entries::occurred_at.eq(now),
+            ledger_entries::created_at.eq(now),
+        ))
+        .execute(&mut app.conn())
+        .expect("ledger entry inserted");
+}

@@ -14,6 +14,7 @@ mod helpers;
 mod idempotency;
 mod leads;
 mod operations;
+mod orders;
 mod schema;
 mod startup;
 mod users;

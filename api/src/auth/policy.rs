@@ -270,6 +270,59 @@ pub const POLICIES: &[RoutePolicy] = &[
     ),
     scoped("POST", "/api/v1/leads/{id}/merge", CRM_WRITE, "leads:write"),
     route("POST", "/api/v1/portal/leads", Access::Public),
+    // orders: staff read, agents and up write, managers decide; CRMs with orders:* scopes
+    scoped(
+        "GET",
+        "/api/v1/orders",
+        STAFF_AND_INTEGRATIONS,
+        "orders:read",
+    ),
+    scoped("POST", "/api/v1/orders", CRM_WRITE, "orders:write"),
+    scoped(
+        "GET",
+        "/api/v1/orders/{id}",
+        STAFF_AND_INTEGRATIONS,
+        "orders:read",
+    ),
+    scoped("PATCH", "/api/v1/orders/{id}", CRM_WRITE, "orders:write"),
+    route("POST", "/api/v1/orders/{id}/approve", MANAGERS),
+    scoped(
+        "POST",
+        "/api/v1/orders/{id}/cancel",
+        CRM_WRITE,
+        "orders:write",
+    ),
+    scoped(
+        "POST",
+        "/api/v1/orders/{id}/lines",
+        CRM_WRITE,
+        "orders:write",
+    ),
+    scoped(
+        "PATCH",
+        "/api/v1/orders/{id}/lines/{line_id}",
+        CRM_WRITE,
+        "orders:write",
+    ),
+    scoped(
+        "DELETE",
+        "/api/v1/orders/{id}/lines/{line_id}",
+        CRM_WRITE,
+        "orders:write",
+    ),
+    route("POST", "/api/v1/orders/{id}/reject", MANAGERS),
+    scoped(
+        "GET",
+        "/api/v1/orders/{id}/sellable-products",
+        STAFF_AND_INTEGRATIONS,
+        "orders:read",
+    ),
+    scoped(
+        "POST",
+        "/api/v1/orders/{id}/submit",
+        CRM_WRITE,
+        "orders:write",
+    ),
     // audit
     route("GET", "/api/v1/audit-log", ADMIN),
     // the OpenAPI document itself

@@ -6,6 +6,7 @@ pub mod catalog;
 pub mod customers;
 pub mod leads;
 pub mod models;
+pub mod orders;
 pub mod schema;
 
 use diesel::pg::PgConnection;

@@ -240,6 +240,9 @@ diesel::table! {
         one_time_amount -> Numeric,
         one_time_tax -> Numeric,
         created_at -> Timestamptz,
+        promotion_kind -> Nullable<Text>,
+        promotion_value -> Nullable<Numeric>,
+        promotion_cycles -> Nullable<Int4>,
     }
 }
 

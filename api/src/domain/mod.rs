@@ -8,4 +8,5 @@ pub mod credit;
 pub mod identity;
 pub mod lead;
 pub mod money;
+pub mod order;
 pub mod search;

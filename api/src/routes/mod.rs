@@ -9,6 +9,7 @@ pub mod customer_360;
 pub mod customer_classes;
 pub mod customers;
 pub mod leads;
+pub mod orders;
 pub mod search;
 pub mod system;
 pub mod users;
@@ -35,6 +36,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .configure(catalog::configure)
                 .configure(customers::configure)
                 .configure(leads::configure)
+                .configure(orders::configure)
                 .configure(audit_log::configure),
         );
 }

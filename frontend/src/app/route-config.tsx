@@ -10,7 +10,10 @@ import { CatalogRoute } from './routes/catalog';
 import { Customer360Route } from './routes/customer-360';
 import { DashboardRoute } from './routes/dashboard';
 import { LoginRoute } from './routes/login';
+import { NewOrderRoute } from './routes/new-order';
 import { NotFoundRoute } from './routes/not-found';
+import { OrderRoute } from './routes/order';
+import { OrdersRoute } from './routes/orders';
 import { UsersRoute } from './routes/users';
 import { adminAreas, lifecycleStages, type Area } from './stages';
 
@@ -20,6 +23,7 @@ const builtPages: Partial<Record<string, ComponentType>> = {
   '/admin/api-clients': ApiClientsRoute,
   '/admin/audit-log': AuditLogRoute,
   '/admin/catalog': CatalogRoute,
+  '/orders': OrdersRoute,
 };
 
 function areaRoute(area: Area): RouteObject {
@@ -45,6 +49,8 @@ export const routes: RouteObject[] = [
           { index: true, element: <DashboardRoute /> },
           ...lifecycleStages.map(areaRoute),
           { path: '/customers/:id', element: <Customer360Route /> },
+          { path: '/orders/new', element: <NewOrderRoute /> },
+          { path: '/orders/:id', element: <OrderRoute /> },
           ...adminAreas.map(areaRoute),
         ],
       },

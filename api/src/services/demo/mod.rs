@@ -4,6 +4,7 @@
 mod catalog;
 mod leads;
 mod ledger;
+mod orders;
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -146,6 +147,7 @@ pub fn seed_demo(
             )?;
         }
         leads::seed(conn, now, &created)?;
+        orders::seed(conn, now, &created)?;
         ledger::seed(conn, now, &created)?;
         Ok(Some(Seeded {
             plans,

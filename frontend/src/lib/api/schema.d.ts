@@ -622,6 +622,204 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/orders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List orders, newest first. Filter by status (`status=pending_approval` is the managers'
+         *     approval queue) and by customer.
+         * @description **Access:** roles admin, manager, agent, finance, viewer, integration (integration tokens need the `orders:read` scope).
+         */
+        get: operations["list_orders"];
+        put?: never;
+        /**
+         * Open a draft order for a customer, in the customer's currency, optionally with its first
+         *     lines (priced from the catalog now).
+         * @description **Access:** roles admin, manager, agent, integration (integration tokens need the `orders:write` scope).
+         */
+        post: operations["create_order"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orders/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get an order with its lines, totals and credit check; its version is the `ETag`.
+         * @description **Access:** roles admin, manager, agent, finance, viewer, integration (integration tokens need the `orders:read` scope).
+         */
+        get: operations["get_order"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change the notes or the channel of a draft order.
+         * @description **Access:** roles admin, manager, agent, integration (integration tokens need the `orders:write` scope).
+         */
+        patch: operations["update_order"];
+        trace?: never;
+    };
+    "/api/v1/orders/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve an order waiting in the approval queue (managers), with the reason.
+         * @description **Access:** roles admin, manager.
+         */
+        post: operations["approve_order"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orders/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel an order that has not gone to provisioning, with the reason.
+         * @description **Access:** roles admin, manager, agent, integration (integration tokens need the `orders:write` scope).
+         */
+        post: operations["cancel_order"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orders/{id}/lines": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add a line to a draft order. The price, tax rate and promotion are taken from the catalog
+         *     now and frozen on the line; the order's totals are recomputed and its version bumped.
+         * @description **Access:** roles admin, manager, agent, integration (integration tokens need the `orders:write` scope).
+         */
+        post: operations["add_order_line"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orders/{id}/lines/{line_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove a line from a draft order.
+         * @description **Access:** roles admin, manager, agent, integration (integration tokens need the `orders:write` scope).
+         */
+        delete: operations["delete_order_line"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a line's quantity or promotion. Its unit prices stay as frozen when it was added.
+         * @description **Access:** roles admin, manager, agent, integration (integration tokens need the `orders:write` scope).
+         */
+        patch: operations["update_order_line"];
+        trace?: never;
+    };
+    "/api/v1/orders/{id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reject an order waiting in the approval queue (managers), with the reason.
+         * @description **Access:** roles admin, manager.
+         */
+        post: operations["reject_order"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orders/{id}/sellable-products": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The products that can be put on this order now: not retired, with a current price in the
+         *     order's currency, the tax rate its customer pays, and the promotions that apply.
+         * @description **Access:** roles admin, manager, agent, finance, viewer, integration (integration tokens need the `orders:read` scope).
+         */
+        get: operations["list_sellable_products"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orders/{id}/submit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Submit a draft order. The credit check of the customer's class runs now: its outcome and
+         *     reasons are stored on the order, a deposit it asks for becomes a one-time line, and the
+         *     order is approved at once or goes to the approval queue (`pending_approval`).
+         * @description **Access:** roles admin, manager, agent, integration (integration tokens need the `orders:write` scope).
+         */
+        post: operations["submit_order"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/portal/leads": {
         parameters: {
             query?: never;
@@ -1256,6 +1454,19 @@ export interface components {
             serviceability_note?: string | null;
             source: components["schemas"]["LeadSource"];
         };
+        CreateOrderRequest: {
+            channel: components["schemas"]["OrderChannel"];
+            /** Format: int64 */
+            customer_id: number;
+            /**
+             * Format: int64
+             * @description The lead the order came from.
+             */
+            lead_id?: number | null;
+            /** @description Lines to add at once (at most 50). */
+            lines?: components["schemas"]["LineRequest"][] | null;
+            notes?: string | null;
+        };
         /** @description A new product and its first version. */
         CreateProductRequest: {
             /**
@@ -1418,6 +1629,54 @@ export interface components {
              * @description Default now; neither in the past nor before the latest version's start.
              */
             valid_from?: string | null;
+        };
+        /** @description The credit check made at submission, stored on the order as JSON. */
+        CreditCheck: {
+            /** @example 1500.00 */
+            approval_threshold: string;
+            /**
+             * @description The customer's ledger balance at submission (positive: they owe).
+             * @example 0.00
+             */
+            balance: string;
+            /** Format: date-time */
+            checked_at: string;
+            /** @example 2000.00 */
+            credit_limit: string;
+            /** @description The customer class whose policy was applied. */
+            customer_class: string;
+            /**
+             * @description The deposit charged on the order, if the class asks for one.
+             * @example 39.00
+             */
+            deposit?: string | null;
+            /** @description `approved` (nothing needs a manager) or `needs_approval`. */
+            outcome: components["schemas"]["CreditOutcome"];
+            /**
+             * @description The part of the balance past its due date.
+             * @example 0.00
+             */
+            overdue: string;
+            /** @description Every reason a manager must look at, in plain words. */
+            reasons: components["schemas"]["CreditReason"][];
+        };
+        /** @enum {string} */
+        CreditOutcome: "approved" | "needs_approval";
+        CreditReason: {
+            /**
+             * @description The amount at stake: the overdue balance, the exposure, or the order amount.
+             * @example 45.00
+             */
+            amount: string;
+            /** @description `overdue_balance`, `credit_limit_exceeded` or `above_approval_threshold`. */
+            code: string;
+            /**
+             * @description The limit it was compared with, where there is one.
+             * @example 150.00
+             */
+            limit?: string | null;
+            /** @description The reason in plain words, for the agent and the manager. */
+            message: string;
         };
         /** @description A customer with billing preferences, contacts, addresses and the leads it came from. */
         Customer: {
@@ -1685,6 +1944,48 @@ export interface components {
         LeadSource: "phone" | "web" | "portal" | "api" | "referral" | "walk_in" | "partner" | "event" | "other";
         /** @enum {string} */
         LeadStatus: "new" | "contacted" | "qualified" | "won" | "lost";
+        /**
+         * @description What a line does: `add` a product; `change` or `remove` one of the customer's
+         *     subscriptions (these need subscriptions, which arrive with provisioning).
+         * @enum {string}
+         */
+        LineAction: "add" | "change" | "remove";
+        /**
+         * @description What a line is: a plan, an add-on, a one-time product, or the deposit the credit check
+         *     asked for.
+         * @enum {string}
+         */
+        LineKind: "plan" | "addon" | "one_time" | "deposit";
+        /** @description A line to put on an order. */
+        LineRequest: {
+            /**
+             * @description `add` a product. `change` and `remove` act on a subscription and are refused with
+             *     422 `subscription_required` until subscriptions exist.
+             */
+            action: components["schemas"]["LineAction"];
+            /**
+             * Format: int64
+             * @description The product to add (required for `add`).
+             */
+            product_id?: number | null;
+            /** @description …or by the code the customer quotes (not both). */
+            promotion_code?: string | null;
+            /**
+             * Format: int64
+             * @description A promotion by id…
+             */
+            promotion_id?: number | null;
+            /**
+             * Format: int32
+             * @description 1–1000, default 1.
+             */
+            quantity?: number | null;
+            /**
+             * Format: int64
+             * @description The subscription to change or remove.
+             */
+            subscription_id?: number | null;
+        };
         LoginRequest: {
             /** @example admin@ispbill.local */
             email: string;
@@ -1712,8 +2013,175 @@ export interface components {
              */
             duplicate_id: number;
         };
-        /** @enum {string} */
+        /** @description An order with its lines, totals, and the credit check made at submission. */
+        Order: {
+            account_number: string;
+            /** Format: date-time */
+            cancelled_at?: string | null;
+            channel: components["schemas"]["OrderChannel"];
+            /** Format: date-time */
+            created_at: string;
+            /** @description Who opened the order: `user:<id>` or `api_client:<id>`. */
+            created_by: string;
+            credit_check?: components["schemas"]["CreditCheck"] | null;
+            /** @description The customer's currency; every amount of the order is in it. */
+            currency: string;
+            /** Format: int64 */
+            customer_id: number;
+            /** @description The company name of a business customer, else the customer's name. */
+            customer_name: string;
+            /** Format: date-time */
+            decided_at?: string | null;
+            /**
+             * Format: int64
+             * @description The staff user who approved, rejected or cancelled it; null when automatic.
+             */
+            decided_by?: number | null;
+            /** @description Why the order was approved, rejected or cancelled. */
+            decision_reason?: string | null;
+            /** Format: int64 */
+            id: number;
+            /** Format: int64 */
+            lead_id?: number | null;
+            lines: components["schemas"]["OrderLine"][];
+            notes?: string | null;
+            /** @description Readable number, e.g. `ORD-000042`. */
+            number: string;
+            status: components["schemas"]["OrderStatus"];
+            /** Format: date-time */
+            submitted_at?: string | null;
+            totals: components["schemas"]["OrderTotals"];
+            /** Format: date-time */
+            updated_at: string;
+            /**
+             * Format: int32
+             * @description Increases with every change; send it back as `If-Match`.
+             */
+            version: number;
+        };
+        /**
+         * @description Where the order was taken.
+         * @enum {string}
+         */
         OrderChannel: "call_center" | "self_service" | "in_person" | "api";
+        /**
+         * @description One line of an order. Prices, promotion and tax rate were taken from the catalog when the
+         *     line was added and stay as they were; each amount is rounded to the minor unit once.
+         */
+        OrderLine: {
+            action: components["schemas"]["LineAction"];
+            description: string;
+            /**
+             * @description The promotion's monthly discount on the whole line.
+             * @example 19.50
+             */
+            discount_monthly: string;
+            /** Format: int64 */
+            id: number;
+            kind: components["schemas"]["LineKind"];
+            /**
+             * @description Monthly charge after the promotion, before tax.
+             * @example 19.50
+             */
+            monthly_amount: string;
+            /** @example 1.61 */
+            monthly_tax: string;
+            /** @example 49.00 */
+            one_time_amount: string;
+            /** @example 4.04 */
+            one_time_tax: string;
+            /** Format: int32 */
+            position: number;
+            product_code?: string | null;
+            /**
+             * Format: int64
+             * @description Null for the deposit.
+             */
+            product_id?: number | null;
+            /**
+             * Format: int64
+             * @description The product version the price was taken from.
+             */
+            product_version_id?: number | null;
+            promotion_code?: string | null;
+            /**
+             * Format: int32
+             * @description Billing cycles the promotion lasts; null: forever.
+             */
+            promotion_cycles?: number | null;
+            /** Format: int64 */
+            promotion_id?: number | null;
+            promotion_name?: string | null;
+            /** Format: int32 */
+            quantity: number;
+            /**
+             * @description The tax rate applied, in percent (0 for exempt customers and deposits).
+             * @example 8.25
+             */
+            tax_rate: string;
+            /** @example 39.00 */
+            unit_monthly: string;
+            /** @example 49.00 */
+            unit_one_time: string;
+        };
+        /** @description One order in a list. */
+        OrderListItem: {
+            account_number: string;
+            channel: components["schemas"]["OrderChannel"];
+            /** Format: date-time */
+            created_at: string;
+            credit_outcome?: components["schemas"]["CreditOutcome"] | null;
+            /** @description How many reasons the credit check gave a manager to look at. */
+            credit_reasons: string[];
+            currency: string;
+            /** Format: int64 */
+            customer_id: number;
+            customer_name: string;
+            /** @example 74.15 */
+            first_invoice_total: string;
+            /** Format: int64 */
+            id: number;
+            /** Format: int64 */
+            line_count: number;
+            /** @example 21.11 */
+            monthly_total: string;
+            number: string;
+            /** @example 53.04 */
+            one_time_total: string;
+            status: components["schemas"]["OrderStatus"];
+            /** Format: date-time */
+            submitted_at?: string | null;
+            /** Format: date-time */
+            updated_at: string;
+            /** Format: int32 */
+            version: number;
+        };
+        OrderPage: {
+            items: components["schemas"]["OrderListItem"][];
+            next_cursor?: string | null;
+        };
+        /** @enum {string} */
+        OrderStatus: "draft" | "submitted" | "pending_approval" | "approved" | "rejected" | "provisioning" | "completed" | "cancelled";
+        /** @description The order's totals: sums of its rounded lines. */
+        OrderTotals: {
+            /**
+             * @description The one-time total plus the first month's total.
+             * @example 74.15
+             */
+            first_invoice_total: string;
+            /** @example 19.50 */
+            monthly_subtotal: string;
+            /** @example 1.61 */
+            monthly_tax: string;
+            /** @example 21.11 */
+            monthly_total: string;
+            /** @example 49.00 */
+            one_time_subtotal: string;
+            /** @example 4.04 */
+            one_time_tax: string;
+            /** @example 53.04 */
+            one_time_total: string;
+        };
         OverviewAddress: {
             city: string;
             country: string;
@@ -2019,6 +2487,10 @@ export interface components {
             items: components["schemas"]["Promotion"][];
             next_cursor?: string | null;
         };
+        /** @description Why: required for approving, rejecting and cancelling. */
+        ReasonRequest: {
+            reason: string;
+        };
         RefreshRequest: {
             refresh_token: string;
         };
@@ -2036,6 +2508,54 @@ export interface components {
             hint?: string | null;
             /** @description Best match first. */
             items: components["schemas"]["CustomerHit"][];
+        };
+        /** @description A product that can go on the order now, at its current price. */
+        SellableProductItem: {
+            code: string;
+            /** Format: int32 */
+            contract_months: number;
+            currency: string;
+            /** Format: int32 */
+            download_mbps?: number | null;
+            /** @description `plan`, `addon` or `one_time`. */
+            kind: string;
+            /** @example 39.00 */
+            monthly_price: string;
+            name: string;
+            /** @example 49.00 */
+            one_time_price: string;
+            /** Format: int64 */
+            product_id: number;
+            promotions: components["schemas"]["SellablePromotionItem"][];
+            /**
+             * @description The tax rate this order's customer pays on it, in percent.
+             * @example 8.25
+             */
+            tax_rate: string;
+            /** Format: int32 */
+            upload_mbps?: number | null;
+            /** Format: int32 */
+            version: number;
+            /** Format: int64 */
+            version_id: number;
+        };
+        SellableProductList: {
+            items: components["schemas"]["SellableProductItem"][];
+        };
+        SellablePromotionItem: {
+            code?: string | null;
+            /**
+             * Format: int32
+             * @description Billing cycles it lasts; null: forever.
+             */
+            cycles?: number | null;
+            /** Format: int64 */
+            id: number;
+            /** @description `percent` or `amount` (per unit and month). */
+            kind: string;
+            name: string;
+            /** @example 50 */
+            value: string;
         };
         /**
          * @description The service a plan delivers.
@@ -2188,6 +2708,24 @@ export interface components {
             serviceability_note?: string | null;
             source?: components["schemas"]["LeadSource"] | null;
             status?: components["schemas"]["LeadStatus"] | null;
+        };
+        /** @description Fields of a line to change; absent fields stay as they are. */
+        UpdateLineRequest: {
+            /** @description A promotion by code (instead of `promotion_id`). */
+            promotion_code?: string | null;
+            /**
+             * Format: int64
+             * @description A promotion by id; null removes the line's promotion.
+             */
+            promotion_id?: number | null;
+            /** Format: int32 */
+            quantity?: number | null;
+        };
+        /** @description Fields to change on a draft; absent fields stay as they are. */
+        UpdateOrderRequest: {
+            channel?: components["schemas"]["OrderChannel"] | null;
+            /** @description null clears the notes. */
+            notes?: string | null;
         };
         /**
          * @description Descriptive fields to change; absent fields stay, `null` clears an optional one.
@@ -5561,6 +6099,1162 @@ export interface operations {
                 };
             };
             /** @description `validation_failed`; `idempotency_key_reused`: the key was used with another request; `validation_failed`: see `errors` for each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error`: logged with the request id; retry later */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_orders: {
+        parameters: {
+            query?: {
+                /** @description Only orders in one of these statuses; `pending_approval` is the approval queue. */
+                status?: components["schemas"]["OrderStatus"][];
+                customer_id?: number;
+                /** @description 1–200, default 50. */
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of orders */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderPage"];
+                };
+            };
+            /** @description `invalid_query`, `invalid_cursor`; `invalid_path_parameter`, `invalid_query` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `missing_token`, `invalid_token`, `token_expired`, `session_revoked` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: the caller's role may not use this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error`: logged with the request id; retry later */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_order: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the first successful response is replayed for 24 hours to every request with the same key and body (with `Idempotent-Replayed: true`). */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateOrderRequest"];
+            };
+        };
+        responses: {
+            /** @description The draft */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Order"];
+                };
+            };
+            /** @description `malformed_json`: the body is not JSON; `invalid_path_parameter`, `invalid_query` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `missing_token`, `invalid_token`, `token_expired`, `session_revoked` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: the caller's role may not use this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found` (customer) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `customer_closed`; `idempotency_request_in_progress`: the first request with this key is still running */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `validation_failed`, `product_retired`, `product_not_available`, `currency_mismatch`, `promotion_not_applicable`, `subscription_required`; `idempotency_key_reused`: the key was used with another request; `validation_failed`: see `errors` for each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error`: logged with the request id; retry later */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_order: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Order id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The order */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Order"];
+                };
+            };
+            /** @description `invalid_path_parameter`, `invalid_query` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `missing_token`, `invalid_token`, `token_expired`, `session_revoked` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: the caller's role may not use this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error`: logged with the request id; retry later */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_order: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The order's ETag, e.g. `"3"` */
+                "If-Match"?: string | null;
+            };
+            path: {
+                /** @description Order id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateOrderRequest"];
+            };
+        };
+        responses: {
+            /** @description Updated */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Order"];
+                };
+            };
+            /** @description `invalid_if_match`; `malformed_json`: the body is not JSON; `invalid_path_parameter`, `invalid_query` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `missing_token`, `invalid_token`, `token_expired`, `session_revoked` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: the caller's role may not use this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `version_conflict`, `order_not_editable` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `validation_failed`: see `errors` for each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error`: logged with the request id; retry later */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    approve_order: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The order's ETag, e.g. `"3"` */
+                "If-Match"?: string | null;
+                /** @description Makes a retry safe: the first successful response is replayed for 24 hours to every request with the same key and body (with `Idempotent-Replayed: true`). */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description Order id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReasonRequest"];
+            };
+        };
+        responses: {
+            /** @description Approved */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Order"];
+                };
+            };
+            /** @description `invalid_if_match`; `malformed_json`: the body is not JSON; `invalid_path_parameter`, `invalid_query` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `missing_token`, `invalid_token`, `token_expired`, `session_revoked` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: the caller's role may not use this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `version_conflict`, `invalid_transition`; `idempotency_request_in_progress`: the first request with this key is still running */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `idempotency_key_reused`: the key was used with another request; `validation_failed`: see `errors` for each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error`: logged with the request id; retry later */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    cancel_order: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The order's ETag, e.g. `"3"` */
+                "If-Match"?: string | null;
+                /** @description Makes a retry safe: the first successful response is replayed for 24 hours to every request with the same key and body (with `Idempotent-Replayed: true`). */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description Order id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReasonRequest"];
+            };
+        };
+        responses: {
+            /** @description Cancelled */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Order"];
+                };
+            };
+            /** @description `invalid_if_match`; `malformed_json`: the body is not JSON; `invalid_path_parameter`, `invalid_query` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `missing_token`, `invalid_token`, `token_expired`, `session_revoked` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: the caller's role may not use this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `version_conflict`, `invalid_transition`; `idempotency_request_in_progress`: the first request with this key is still running */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `idempotency_key_reused`: the key was used with another request; `validation_failed`: see `errors` for each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error`: logged with the request id; retry later */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    add_order_line: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The order's ETag, e.g. `"3"` */
+                "If-Match"?: string | null;
+                /** @description Makes a retry safe: the first successful response is replayed for 24 hours to every request with the same key and body (with `Idempotent-Replayed: true`). */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description Order id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LineRequest"];
+            };
+        };
+        responses: {
+            /** @description The order with the new line */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Order"];
+                };
+            };
+            /** @description `invalid_if_match`; `malformed_json`: the body is not JSON; `invalid_path_parameter`, `invalid_query` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `missing_token`, `invalid_token`, `token_expired`, `session_revoked` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: the caller's role may not use this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `version_conflict`, `order_not_editable`; `idempotency_request_in_progress`: the first request with this key is still running */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `validation_failed`, `product_retired`, `product_not_available`, `currency_mismatch`, `promotion_not_applicable`, `subscription_required`; `idempotency_key_reused`: the key was used with another request; `validation_failed`: see `errors` for each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error`: logged with the request id; retry later */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete_order_line: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The order's ETag, e.g. `"3"` */
+                "If-Match"?: string | null;
+            };
+            path: {
+                /** @description Order id */
+                id: number;
+                /** @description Line id */
+                line_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The order without the line */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Order"];
+                };
+            };
+            /** @description `invalid_if_match`; `invalid_path_parameter`, `invalid_query` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `missing_token`, `invalid_token`, `token_expired`, `session_revoked` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: the caller's role may not use this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `version_conflict`, `order_not_editable` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error`: logged with the request id; retry later */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_order_line: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The order's ETag, e.g. `"3"` */
+                "If-Match"?: string | null;
+            };
+            path: {
+                /** @description Order id */
+                id: number;
+                /** @description Line id */
+                line_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateLineRequest"];
+            };
+        };
+        responses: {
+            /** @description The order */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Order"];
+                };
+            };
+            /** @description `invalid_if_match`; `malformed_json`: the body is not JSON; `invalid_path_parameter`, `invalid_query` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `missing_token`, `invalid_token`, `token_expired`, `session_revoked` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: the caller's role may not use this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `version_conflict`, `order_not_editable` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `validation_failed`, `promotion_not_applicable`; `validation_failed`: see `errors` for each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error`: logged with the request id; retry later */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    reject_order: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The order's ETag, e.g. `"3"` */
+                "If-Match"?: string | null;
+                /** @description Makes a retry safe: the first successful response is replayed for 24 hours to every request with the same key and body (with `Idempotent-Replayed: true`). */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description Order id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReasonRequest"];
+            };
+        };
+        responses: {
+            /** @description Rejected */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Order"];
+                };
+            };
+            /** @description `invalid_if_match`; `malformed_json`: the body is not JSON; `invalid_path_parameter`, `invalid_query` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `missing_token`, `invalid_token`, `token_expired`, `session_revoked` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: the caller's role may not use this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `version_conflict`, `invalid_transition`; `idempotency_request_in_progress`: the first request with this key is still running */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `idempotency_key_reused`: the key was used with another request; `validation_failed`: see `errors` for each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error`: logged with the request id; retry later */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_sellable_products: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Order id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Sellable products */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SellableProductList"];
+                };
+            };
+            /** @description `invalid_path_parameter`, `invalid_query` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `missing_token`, `invalid_token`, `token_expired`, `session_revoked` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: the caller's role may not use this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error`: logged with the request id; retry later */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    submit_order: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The order's ETag, e.g. `"3"` */
+                "If-Match"?: string | null;
+                /** @description Makes a retry safe: the first successful response is replayed for 24 hours to every request with the same key and body (with `Idempotent-Replayed: true`). */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description Order id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The submitted order with its credit check */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Order"];
+                };
+            };
+            /** @description `invalid_if_match`; `invalid_path_parameter`, `invalid_query` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `missing_token`, `invalid_token`, `token_expired`, `session_revoked` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: the caller's role may not use this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `version_conflict`, `invalid_transition`, `customer_closed`; `idempotency_request_in_progress`: the first request with this key is still running */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `order_empty`; `idempotency_key_reused`: the key was used with another request */
             422: {
                 headers: {
                     [name: string]: unknown;
