@@ -6,7 +6,9 @@ import { AppLayout } from './layout/app-layout';
 import { RequireAuth } from './require-auth';
 import { ApiClientsRoute } from './routes/api-clients';
 import { AuditLogRoute } from './routes/audit-log';
+import { CustomerPlaceholderRoute, CustomersRoute } from './routes/customers';
 import { DashboardRoute } from './routes/dashboard';
+import { LeadRoute, LeadsRoute } from './routes/leads';
 import { LoginRoute } from './routes/login';
 import { NotFoundRoute } from './routes/not-found';
 import { UsersRoute } from './routes/users';
@@ -17,6 +19,8 @@ const builtPages: Partial<Record<string, ComponentType>> = {
   '/admin/users': UsersRoute,
   '/admin/api-clients': ApiClientsRoute,
   '/admin/audit-log': AuditLogRoute,
+  '/leads': LeadsRoute,
+  '/customers': CustomersRoute,
 };
 
 function areaRoute(area: Area): RouteObject {
@@ -41,6 +45,8 @@ export const routes: RouteObject[] = [
         children: [
           { index: true, element: <DashboardRoute /> },
           ...lifecycleStages.map(areaRoute),
+          { path: '/leads/:id', element: <LeadRoute /> },
+          { path: '/customers/:id', element: <CustomerPlaceholderRoute /> },
           ...adminAreas.map(areaRoute),
         ],
       },
