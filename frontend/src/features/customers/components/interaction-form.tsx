@@ -78,7 +78,7 @@ export function InteractionForm({ customerId, onLogged }: InteractionFormProps) 
           <Select label="Direction" data={DIRECTION_OPTIONS} allowDeselect={false} {...form.getInputProps('direction')} />
           <TextInput label="Follow up on" type="date" {...form.getInputProps('follow_up_on')} />
         </SimpleGrid>
-        <Textarea label="Summary" required autosize minRows={2} {...form.getInputProps('summary')} />
+        <Textarea label="Summary" required rows={3} {...form.getInputProps('summary')} />
         <TextInput label="Outcome" placeholder="e.g. Sent offer" {...form.getInputProps('outcome')} />
         <Group justify="flex-end">
           <Button type="submit" loading={logInteraction.isPending}>

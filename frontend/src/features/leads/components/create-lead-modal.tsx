@@ -118,7 +118,7 @@ function CreateLeadForm({ idempotencyKey, onDone }: { idempotencyKey: string; on
           <TextInput label="Postal code" {...form.getInputProps('postal_code')} />
           <TextInput label="Country" maxLength={2} {...form.getInputProps('country')} />
         </SimpleGrid>
-        <Textarea label="Note" placeholder="What they asked for" autosize minRows={2} {...form.getInputProps('note')} />
+        <Textarea label="Note" placeholder="What they asked for" rows={3} {...form.getInputProps('note')} />
         <Group justify="flex-end">
           <Button variant="default" onClick={onDone} disabled={createLead.isPending}>
             Cancel

@@ -34,8 +34,7 @@ function AddNoteForm({ leadId }: { leadId: number }) {
         <Textarea
           label="Note"
           placeholder="What was said, what comes next"
-          autosize
-          minRows={2}
+          rows={3}
           value={summary}
           onChange={(e) => setSummary(e.currentTarget.value)}
         />
