@@ -159,9 +159,11 @@ export function useConvertLead() {
     mutationOptions({
       mutationKey: ['leads', 'convert'],
       mutationFn: convertLead,
-      onSuccess: async () => {
-        await queryClient.invalidateQueries({ queryKey: ['leads'] });
-        await queryClient.invalidateQueries({ queryKey: ['customers'] });
+      // Not awaited: the refetched lead is read-only and its page drops the convert dialog,
+      // which must still get to open the new customer.
+      onSuccess: () => {
+        void queryClient.invalidateQueries({ queryKey: ['leads'] });
+        void queryClient.invalidateQueries({ queryKey: ['customers'] });
       },
     }),
   );

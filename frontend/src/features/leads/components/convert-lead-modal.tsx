@@ -17,9 +17,12 @@ function ConvertLeadForm({ lead, onDone }: { lead: Lead; onDone: () => void }) {
   const [billingDay, setBillingDay] = useState('1');
   const [createOrder, setCreateOrder] = useState(true);
 
-  const submit = () => {
-    convert.mutate(
-      {
+  // mutateAsync, not mutate's callbacks: once converted, the lead page re-renders read-only
+  // and unmounts this dialog, and the new customer must open all the same.
+  const submit = async () => {
+    let result;
+    try {
+      result = await convert.mutateAsync({
         id: lead.id,
         idempotencyKey,
         input: {
@@ -27,20 +30,18 @@ function ConvertLeadForm({ lead, onDone }: { lead: Lead; onDone: () => void }) {
           billing: { cycle: 'calendar', billing_day: Number(billingDay) },
           create_order: createOrder,
         },
-      },
-      {
-        onSuccess: (result) => {
-          notifySuccess(
-            'Lead converted',
-            `${result.customer.name} is customer ${result.customer.account_number}${
-              result.order_id == null ? '' : ', with a draft order'
-            }.`,
-          );
-          onDone();
-          void navigate(`/customers/${result.customer.id}`);
-        },
-      },
+      });
+    } catch {
+      return; // shown from convert.error
+    }
+    notifySuccess(
+      'Lead converted',
+      `${result.customer.name} is customer ${result.customer.account_number}${
+        result.order_id == null ? '' : ', with a draft order'
+      }.`,
     );
+    onDone();
+    void navigate(`/customers/${result.customer.id}`);
   };
 
   return (
@@ -78,7 +79,7 @@ function ConvertLeadForm({ lead, onDone }: { lead: Lead; onDone: () => void }) {
         <Button variant="default" onClick={onDone} disabled={convert.isPending}>
           Cancel
         </Button>
-        <Button color="teal" onClick={submit} loading={convert.isPending}>
+        <Button color="teal" onClick={() => void submit()} loading={convert.isPending}>
           Convert to customer
         </Button>
       </Group>

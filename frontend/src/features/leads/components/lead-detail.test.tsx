@@ -78,13 +78,18 @@ describe('LeadDetail', () => {
 
   it('merges a duplicate after asking, and converts into a customer, then opens it', async () => {
     tokenStore.setTokens(tokens('1'));
+    let converted = false;
     const api = mockApi({
-      'GET /api/v1/leads/7': () => json(lead),
+      // Once converted the lead reads back won, and its page drops the convert button.
+      'GET /api/v1/leads/7': () =>
+        json(converted ? { ...lead, status: 'won', customer_id: 55, converted_at: '2026-03-02T10:00:00Z' } : lead),
       'GET /api/v1/leads/7/interactions': () => json(noNotes),
       'POST /api/v1/leads/7/merge': () => json({ ...lead, possible_duplicates: undefined }),
       'GET /api/v1/customer-classes': () => json({ items: [{ id: 1, code: 'residential', name: 'Residential' }] }),
-      'POST /api/v1/leads/7/convert': () =>
-        json({ customer: { id: 55, name: 'Ivy Chen', account_number: '1000553' }, order_id: 12 }, 201),
+      'POST /api/v1/leads/7/convert': () => {
+        converted = true;
+        return json({ customer: { id: 55, name: 'Ivy Chen', account_number: '1000553' }, order_id: 12 }, 201);
+      },
       'GET /api/v1/leads': () => json({ items: [], next_cursor: null }),
     });
     const { router } = renderLead();
