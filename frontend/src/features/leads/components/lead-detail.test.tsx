@@ -129,3 +129,34 @@ describe('LeadDetail', () => {
     expect(screen.queryByRole('form', { name: 'Add a note' })).not.toBeInTheDocument();
   });
 });
+
+describe('LeadDetail editing', () => {
+  it('sends only the changed details, blanks as null, with If-Match', async () => {
+    tokenStore.setTokens(tokens('1'));
+    const api = mockApi({
+      'GET /api/v1/leads/7': () => json(lead),
+      'GET /api/v1/leads/7/interactions': () => json(noNotes),
+      'PATCH /api/v1/leads/7': () => json({ ...lead, version: 6 }),
+    });
+    renderLead();
+    const user = userEvent.setup();
+
+    await user.click(await screen.findByRole('button', { name: 'Edit details' }));
+    const form = screen.getByRole('form', { name: 'Edit lead' });
+    await user.clear(within(form).getByRole('textbox', { name: 'Email' }));
+    await user.type(within(form).getByRole('textbox', { name: 'Serviceability' }), 'On net, fiber in the street');
+    await user.click(within(form).getByRole('button', { name: 'Save lead' }));
+
+    await waitFor(() => expect(api.requests.some((r) => r.method === 'PATCH')).toBe(true));
+    const patch = api.requests.find((r) => r.method === 'PATCH');
+    expect(patch?.headers.get('If-Match')).toBe('"5"');
+    expect(patch?.body).toEqual({
+      kind: 'residential',
+      name: 'Ivy Chen',
+      source: 'web',
+      email: null,
+      serviceability_note: 'On net, fiber in the street',
+    });
+    await waitFor(() => expect(screen.queryByRole('form', { name: 'Edit lead' })).not.toBeInTheDocument());
+  });
+});

@@ -10,6 +10,7 @@ import { notifySuccess } from '@/lib/notify';
 import { useLead, useMergeLead, useUpdateLead, type Lead } from '../api/leads';
 import { LEAD_SOURCE_OPTIONS, LEAD_STATUS_COLORS, LEAD_STATUS_OPTIONS, NEXT_STATUSES, labelOf } from '../labels';
 import { ConvertLeadButton } from './convert-lead-modal';
+import { LeadEditForm } from './lead-edit-form';
 import { LeadNotes } from './lead-notes';
 
 type LeadStatus = Schemas['LeadStatus'];
@@ -186,6 +187,7 @@ export interface LeadDetailProps {
 /** A lead: its details, pipeline actions, notes, possible duplicates, and conversion. */
 export function LeadDetail({ leadId, canEdit }: LeadDetailProps) {
   const query = useLead(leadId);
+  const [editing, setEditing] = useState(false);
   if (!query.isSuccess) {
     return <QueryStatus query={query} what="the lead" noAccess="You cannot see leads." />;
   }
@@ -222,18 +224,25 @@ export function LeadDetail({ leadId, canEdit }: LeadDetailProps) {
         </Alert>
       )}
       <Card withBorder radius="md">
-        <SimpleGrid cols={{ base: 1, sm: 3 }} spacing="sm">
-          <Field label="Email">{lead.email ?? '—'}</Field>
-          <Field label="Phone">{lead.phone ?? '—'}</Field>
-          <Field label="Kind">{lead.kind === 'business' ? 'Business' : 'Residential'}</Field>
-          <Field label="Address">{address === '' ? '—' : address}</Field>
-          <Field label="Lost reason">{lead.lost_reason ?? '—'}</Field>
-          <Field label="Serviceability">{lead.serviceability_note ?? '—'}</Field>
-        </SimpleGrid>
-        {editable && (
-          <Stack mt="md">
+        {editing && editable ? (
+          <LeadEditForm lead={lead} onDone={() => setEditing(false)} />
+        ) : (
+          <SimpleGrid cols={{ base: 1, sm: 3 }} spacing="sm">
+            <Field label="Email">{lead.email ?? '—'}</Field>
+            <Field label="Phone">{lead.phone ?? '—'}</Field>
+            <Field label="Kind">{lead.kind === 'business' ? 'Business' : 'Residential'}</Field>
+            <Field label="Address">{address === '' ? '—' : address}</Field>
+            <Field label="Lost reason">{lead.lost_reason ?? '—'}</Field>
+            <Field label="Serviceability">{lead.serviceability_note ?? '—'}</Field>
+          </SimpleGrid>
+        )}
+        {editable && !editing && (
+          <Group mt="md" justify="space-between" align="flex-start">
             <StatusActions lead={lead} />
-          </Stack>
+            <Button variant="default" onClick={() => setEditing(true)}>
+              Edit details
+            </Button>
+          </Group>
         )}
       </Card>
       <SimpleGrid cols={{ base: 1, md: 2 }} spacing="md">
