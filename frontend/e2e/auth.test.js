@@ -62,7 +62,7 @@ describe('authentication', () => {
     // After signing in, the page asked for comes back (the login page remembered it).
     await page.getByRole('heading', { name: 'Customers', level: 1 }).waitFor();
     assert.equal(new URL(page.url()).pathname, '/customers');
-    await page.getByText('Customers is coming in a later release.').waitFor();
+    await page.getByRole('table', { name: 'Customers' }).waitFor();
 
     const nav = page.getByRole('navigation', { name: 'Main navigation' });
     await nav.getByRole('link', { name: 'Dashboard' }).click();

@@ -8,7 +8,9 @@ import { ApiClientsRoute } from './routes/api-clients';
 import { AuditLogRoute } from './routes/audit-log';
 import { CatalogRoute } from './routes/catalog';
 import { Customer360Route } from './routes/customer-360';
+import { CustomersRoute } from './routes/customers';
 import { DashboardRoute } from './routes/dashboard';
+import { LeadRoute, LeadsRoute } from './routes/leads';
 import { LoginRoute } from './routes/login';
 import { NewOrderRoute } from './routes/new-order';
 import { NotFoundRoute } from './routes/not-found';
@@ -24,6 +26,8 @@ const builtPages: Partial<Record<string, ComponentType>> = {
   '/admin/audit-log': AuditLogRoute,
   '/admin/catalog': CatalogRoute,
   '/orders': OrdersRoute,
+  '/leads': LeadsRoute,
+  '/customers': CustomersRoute,
 };
 
 function areaRoute(area: Area): RouteObject {
@@ -51,6 +55,7 @@ export const routes: RouteObject[] = [
           { path: '/customers/:id', element: <Customer360Route /> },
           { path: '/orders/new', element: <NewOrderRoute /> },
           { path: '/orders/:id', element: <OrderRoute /> },
+          { path: '/leads/:id', element: <LeadRoute /> },
           ...adminAreas.map(areaRoute),
         ],
       },

@@ -25,3 +25,8 @@ export const staffRoleOptions = STAFF_ROLES.map((role) => ({ value: role, label:
 export function isStaffRole(value: string): value is StaffRole {
   return (STAFF_ROLES as readonly string[]).includes(value);
 }
+
+/** Roles that create and change customers and leads (viewers and finance only read them). */
+export function canWriteCrm(role: Role): boolean {
+  return role === 'admin' || role === 'manager' || role === 'agent';
+}

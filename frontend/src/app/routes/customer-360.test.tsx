@@ -6,6 +6,9 @@ import { json, mockApi, problem, tokens } from '@/testing/fetch-mock';
 import { renderRoutes } from '@/testing/render';
 import { Customer360Route } from './customer-360';
 
+const agent = { id: 1, kind: 'user', email: 'agent@isp.test', name: 'Agnes Agent', role: 'agent' };
+const viewer = { ...agent, name: 'Vic Viewer', role: 'viewer' };
+
 const overview = {
   customer: {
     id: 5,
@@ -57,6 +60,7 @@ describe('Customer360Route', () => {
   it('shows the header with balance and overdue, the open orders, and the timeline filtered by kind', async () => {
     tokenStore.setTokens(tokens('1'));
     const api = mockApi({
+      'GET /api/v1/auth/me': () => json(agent),
       'GET /api/v1/customers/5/overview': () => json(overview),
       'GET /api/v1/customers/5/timeline': ({ query }) =>
         json({
@@ -81,6 +85,8 @@ describe('Customer360Route', () => {
     expect(within(orders).getByText('ORD-000003')).toBeInTheDocument();
     expect(within(orders).getByText('pending approval')).toBeInTheDocument();
     expect(screen.getByText(/12 Harbour Road, Portsmouth/)).toBeInTheDocument();
+    expect(screen.getByRole('link', { name: 'New order' })).toHaveAttribute('href', '/orders/new?customer=5');
+    expect(screen.getByRole('button', { name: 'Log interaction' })).toBeInTheDocument();
 
     await user.click(screen.getByRole('tab', { name: 'Timeline (2)' }));
     const entries = await screen.findAllByTestId('timeline-entry');
@@ -93,9 +99,23 @@ describe('Customer360Route', () => {
   it('says so when the customer does not exist', async () => {
     tokenStore.setTokens(tokens('1'));
     mockApi({
+      'GET /api/v1/auth/me': () => json(agent),
       'GET /api/v1/customers/404/overview': () => problem(404, 'not_found', 'customer not found'),
     });
     renderRoutes([{ path: '/customers/:id', element: <Customer360Route /> }], '/customers/404');
     expect(await screen.findByText('Could not load the customer')).toBeInTheDocument();
+  });
+
+  it('offers a viewer no actions that change the customer', async () => {
+    tokenStore.setTokens(tokens('1'));
+    mockApi({
+      'GET /api/v1/auth/me': () => json(viewer),
+      'GET /api/v1/customers/5/overview': () => json(overview),
+    });
+    renderRoutes([{ path: '/customers/:id', element: <Customer360Route /> }], '/customers/5');
+    expect(await screen.findByTestId('customer-name')).toHaveTextContent('Ana Lima');
+    expect(screen.queryByRole('link', { name: 'New order' })).not.toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: 'Log interaction' })).not.toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: 'Edit profile' })).not.toBeInTheDocument();
   });
 });

@@ -107,3 +107,18 @@ export function explainedByFields(error: unknown, fields: readonly string[]): bo
   const keys = Object.keys(fieldErrors(error));
   return keys.length > 0 && keys.every((key) => fields.includes(key));
 }
+
+/**
+ * The field errors of a validation failure keyed by their full path (`billing.billing_day`,
+ * `service_address.country`), for forms with nested fields. Empty for any other error.
+ */
+export function fieldErrorsByPath(error: unknown): Record<string, string> {
+  const byPath: Record<string, string> = {};
+  if (!(error instanceof ApiError)) return byPath;
+  for (const fieldError of error.problem.errors ?? []) {
+    const message = sentence(fieldError.message);
+    const key = fieldError.field;
+    byPath[key] = byPath[key] === undefined ? message : `${byPath[key]}; ${message}`;
+  }
+  return byPath;
+}

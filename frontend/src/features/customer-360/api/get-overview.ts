@@ -12,7 +12,7 @@ export function getOverview(id: number): Promise<CustomerOverview> {
 /** Everything on the 360° page; other features invalidate `['customers', id]` after a change. */
 export const overviewQueryOptions = (id: number) =>
   queryOptions({
-    queryKey: ['customers', id, 'overview'],
+    queryKey: ['customers', 'detail', id, 'overview'],
     queryFn: () => getOverview(id),
   });
 

@@ -25,7 +25,7 @@ export function getTimeline(id: number, kinds: readonly string[], cursor: string
 
 export const timelineQueryOptions = (id: number, kinds: readonly string[]) =>
   infiniteQueryOptions({
-    queryKey: ['customers', id, 'timeline', [...kinds].sort()],
+    queryKey: ['customers', 'detail', id, 'timeline', [...kinds].sort()],
     queryFn: ({ pageParam }) => getTimeline(id, kinds, pageParam),
     initialPageParam: null as string | null,
     getNextPageParam: (lastPage) => lastPage.next_cursor,
