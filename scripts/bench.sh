@@ -19,13 +19,6 @@ url="$SERVER_URL"
 token="$(login_token "$url" "$SERVER_ADMIN_EMAIL" "$SERVER_ADMIN_PASSWORD")"
 
 echo "== machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB; $(uname -sr)"
-echo "== GET /healthz (no database), 32 connections, 10 s"
-wrk -t2 -c32 -d10s --latency "$url/healthz" | sed -n '/Latency Distribution/,/Requests\/sec/p'
-echo "== GET /api/v1/auth/me (JWT check, account still active, one indexed read), 32 connections, 10 s"
-wrk -t2 -c32 -d10s --latency -H "Authorization: Bearer $token" "$url/api/v1/auth/me" | sed -n '/Latency Distribution/,/Requests\/sec/p'
-echo "== GET /api/v1/audit-log?limit=50 (admin list), 16 connections, 10 s"
-wrk -t2 -c16 -d10s --latency -H "Authorization: Bearer $token" "$url/api/v1/audit-log?limit=50" | sed -n '/Latency Distribution/,/Requests\/sec/p'
-
 customers="${BENCH_CUSTOMERS:-100000}"
 echo "== seeding $customers customers (contacts, addresses, orders, leads, interactions, ledger, events)"
 target/release/bench_seed "$_test_base/$_test_db" "$customers"
@@ -63,4 +56,11 @@ target/release/loadgen 200 20 "$token" artifacts/bench/search-urls.txt
 echo "== search, closed loop (wrk, 8 connections, 10 s)"
 wrk -t2 -c8 -d10s --latency -H "Authorization: Bearer $token" \
   -s scripts/bench-urls.lua "$url" -- artifacts/bench/search-urls.txt | sed -n '/Latency Distribution/,/Requests\/sec/p'
+echo "== GET /healthz (no database), 32 connections, 10 s"
+wrk -t2 -c32 -d10s --latency "$url/healthz" | sed -n '/Latency Distribution/,/Requests\/sec/p'
+echo "== GET /api/v1/auth/me (JWT check, account still active, one indexed read), 32 connections, 10 s"
+wrk -t2 -c32 -d10s --latency -H "Authorization: Bearer $token" "$url/api/v1/auth/me" | sed -n '/Latency Distribution/,/Requests\/sec/p'
+echo "== GET /api/v1/audit-log?limit=50 (admin list), 16 connections, 10 s"
+wrk -t2 -c16 -d10s --latency -H "Authorization: Bearer $token" "$url/api/v1/audit-log?limit=50" | sed -n '/Latency Distribution/,/Requests\/sec/p'
+
 echo "== API memory at the end: $(rss)"

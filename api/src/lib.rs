@@ -96,6 +96,10 @@ impl Application {
         let server =
             HttpServer::new(move || build_app(state.clone(), metrics.clone(), doc.clone()))
                 .workers(workers)
+                // Blocking work is database work (and password hashing): more threads than
+                // pooled connections would only wait for one, each with its own stack and
+                // allocator arena. Excess work queues instead of spawning threads.
+                .worker_max_blocking_threads(config.db_pool_size.max(2) as usize)
                 .shutdown_timeout(30)
                 .listen(listener)?
                 .run();

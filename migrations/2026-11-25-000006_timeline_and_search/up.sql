@@ -3,15 +3,16 @@ ALTER TABLE events ADD COLUMN actor TEXT;
 CREATE INDEX events_customer_entity_idx ON events (customer_id, entity_type, id);
 
 -- A customer's standing on a day: the balance is the sum of the ledger; the overdue part is
--- what remains of it after the debits not yet due, so payments and credits settle the
--- oldest debts first. Orders (credit check) and the 360° view both read it from here.
+-- what remains of it after the debits not yet due (or without a due date), so payments and
+-- credits settle the oldest debts first. The same rule as `domain::order::standing`, which
+-- the credit check uses; a test holds the two together.
 -- A set-returning SQL function so the planner inlines it into the calling query.
 CREATE FUNCTION ledger_standing(cid BIGINT, today DATE)
 RETURNS TABLE (balance NUMERIC, overdue NUMERIC)
 LANGUAGE sql STABLE AS $$
     SELECT coalesce(sum(amount), 0),
            greatest(0, coalesce(sum(amount), 0)
-                       - coalesce(sum(amount) FILTER (WHERE amount > 0 AND due_on >= today), 0))
+                       - coalesce(sum(amount) FILTER (WHERE amount > 0 AND (due_on IS NULL OR due_on >= today)), 0))
     FROM ledger_entries WHERE customer_id = cid;
 $$;
 
@@ -83,17 +84,21 @@ CREATE TABLE customer_search (
     keys            TEXT[] NOT NULL,
     -- Phone numbers as digits only, space-separated, for suffix/infix matches.
     phones          TEXT NOT NULL,
-    -- Names, company, e-mails and addresses, lower-case, for words and typos.
+    -- Names, company, e-mails and addresses, lower-case, for word prefixes.
     document        TEXT NOT NULL,
+    -- Person and company names only, lower-case, for typo-tolerant matching: short, so a
+    -- trigram lookup has few candidates (street names and e-mail domains are shared by
+    -- thousands of customers and would make every fuzzy lookup slow).
+    names           TEXT NOT NULL,
     tsv             TSVECTOR GENERATED ALWAYS AS (to_tsvector('simple', document)) STORED
 );
 CREATE INDEX customer_search_keys_idx ON customer_search USING gin (keys);
 CREATE INDEX customer_search_tsv_idx ON customer_search USING gin (tsv);
-CREATE INDEX customer_search_document_trgm_idx ON customer_search USING gin (document gin_trgm_ops);
+CREATE INDEX customer_search_names_trgm_idx ON customer_search USING gin (names gin_trgm_ops);
 CREATE INDEX customer_search_phones_trgm_idx ON customer_search USING gin (phones gin_trgm_ops);
 
 CREATE FUNCTION customer_search_refresh(cid BIGINT) RETURNS void LANGUAGE sql AS $$
-    INSERT INTO customer_search (customer_id, keys, phones, document)
+    INSERT INTO customer_search (customer_id, keys, phones, document, names)
     SELECT c.id,
            array_remove(ARRAY[lower(c.account_number), lower(c.email)]
                || coalesce((SELECT array_agg(lower(cc.email)) FROM customer_contacts cc
@@ -105,10 +110,13 @@ CREATE FUNCTION customer_search_refresh(cid BIGINT) RETURNS void LANGUAGE sql AS
                      (SELECT string_agg(concat_ws(' ', cc.name, cc.email), ' ')
                       FROM customer_contacts cc WHERE cc.customer_id = c.id),
                      (SELECT string_agg(concat_ws(' ', a.line1, a.line2, a.city, a.postal_code), ' ')
-                      FROM customer_addresses a WHERE a.customer_id = c.id)))
+                      FROM customer_addresses a WHERE a.customer_id = c.id))),
+           lower(concat_ws(' ', c.name, c.company_name,
+                     (SELECT string_agg(cc.name, ' ') FROM customer_contacts cc WHERE cc.customer_id = c.id)))
     FROM customers c WHERE c.id = cid
     ON CONFLICT (customer_id) DO UPDATE
-        SET keys = EXCLUDED.keys, phones = EXCLUDED.phones, document = EXCLUDED.document;
+        SET keys = EXCLUDED.keys, phones = EXCLUDED.phones, document = EXCLUDED.document,
+            names = EXCLUDED.names;
 $$;
 
 CREATE FUNCTION customer_search_on_customer() RETURNS trigger LANGUAGE plpgsql AS $$

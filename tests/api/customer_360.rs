@@ -357,3 +357,63 @@ async fn search_flags_a_misheard_account_number_and_refuses_a_one_letter_query()
     assert_eq!(limit.status, 400);
     assert_eq!(limit.problem_code(), "invalid_query");
 }
+
+#[tokio::test]
+async fn the_360_balance_and_the_credit_checks_standing_follow_the_same_rule() {
+    use rust_decimal::Decimal;
+    let app = spawn_app().await;
+    let token = app.token_as(Role::Viewer);
+    let today = app.clock_now().date_naive();
+    let day = |offset: i64| Some(today + Duration::days(offset));
+    let d = |s: &str| s.parse::<Decimal>().unwrap();
+    // (amount, due date): debits past due, not yet due, without a due date, credits,
+    // overpayment, partial payments.
+    let scenarios: Vec<Vec<(Decimal, Option<chrono::NaiveDate>)>> = vec![
+        vec![],
+        vec![(d("50"), day(-1))],
+        vec![(d("50"), day(-1)), (d("-20"), None), (d("30"), day(10))],
+        vec![(d("50"), day(-40)), (d("-80"), None)],
+        vec![
+            (d("10.005"), None),
+            (d("25"), day(0)),
+            (d("12.50"), day(-1)),
+        ],
+        vec![
+            (d("99.99"), day(-3)),
+            (d("-99.99"), day(-2)),
+            (d("5"), day(-1)),
+        ],
+    ];
+    for (n, entries) in scenarios.iter().enumerate() {
+        let customer = CustomerBuilder::new(&format!("Standing {n}")).create(&app);
+        for (amount, due) in entries {
+            let due = due.map_or("NULL".to_owned(), |d| format!("'{d}'"));
+            exec(
+                &app,
+                &format!(
+                    "INSERT INTO ledger_entries (customer_id, kind, amount, currency, due_on, occurred_at, created_at) \
+                     VALUES ({}, 'adjustment', {amount}, 'USD', {due}, now(), now())",
+                    customer.id
+                ),
+            );
+        }
+        let (balance, overdue) = api::domain::order::standing(entries, today);
+        let usd = |x: Decimal| api::domain::money::for_display(x, "USD").to_string();
+        let reply = app
+            .get(
+                &format!("/api/v1/customers/{}/overview", customer.id),
+                Some(&token),
+            )
+            .await;
+        assert_eq!(
+            reply.body["balance"]["amount"],
+            usd(balance),
+            "scenario {n}"
+        );
+        assert_eq!(
+            reply.body["balance"]["overdue"],
+            usd(overdue),
+            "scenario {n}"
+        );
+    }
+}

@@ -17,4 +17,5 @@ mod operations;
 mod orders;
 mod schema;
 mod startup;
+mod story;
 mod users;

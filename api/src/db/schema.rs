@@ -356,6 +356,7 @@ diesel::table! {
         keys -> Array<Text>,
         phones -> Text,
         document -> Text,
+        names -> Text,
     }
 }
 

@@ -73,6 +73,7 @@ pub struct SearchResults {
         (status = 200, description = "Matches, best first", body = SearchResults),
         (status = 400, description = "`invalid_query`", body = Problem),
         (status = 422, description = "`validation_failed`: `q` too short or too long", body = Problem),
+        (status = 503, description = "`unavailable`: the search took too long (type more)", body = Problem),
     )
 )]
 #[get("/search")]

@@ -1,16 +1,16 @@
 //! The agent's search box over `customer_search` (kept current by triggers).
 //!
 //! Ranking: an exact identifier (account number, e-mail) first, then phone digits, then
-//! full-text word prefixes (ranked by `ts_rank`), then — only when those found fewer than
-//! the page holds — trigram word similarity, which forgives typos ("ana lmia"). Each branch
-//! is served by its own index; the trigram pass runs second because it is the costly one.
+//! full-text word prefixes (ranked by `ts_rank`), then — only when those found nothing —
+//! trigram word similarity on names, which forgives typos ("farid hadad"). Each branch is
+//! served by its own index; the trigram pass runs second because it is the costly one.
 
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Double, Nullable, Text};
 use diesel::PgConnection;
 
 use crate::domain::search::SearchTerms;
-use crate::error::ApiResult;
+use crate::error::{ApiError, ApiResult};
 
 #[derive(Debug, Clone, QueryableByName)]
 pub struct SearchHit {
@@ -58,12 +58,16 @@ LIMIT $4
 
 const SIMILAR_SQL: &str = r#"
 SELECT c.id, c.account_number, c.name, c.company_name, c.status, c.email, c.phone,
-       word_similarity($1, s.document)::float8 AS score, 'similar' AS matched
+       word_similarity($1, s.names)::float8 AS score, 'similar' AS matched
 FROM customer_search s JOIN customers c ON c.id = s.customer_id
-WHERE $1 <% s.document
+WHERE $1 <% s.names
 ORDER BY score DESC, c.name, c.id
 LIMIT $2
 "#;
+
+/// A search may not hold a pooled connection longer than this: an agent retypes long
+/// before, and other requests need the connection.
+const TIMEOUT_MS: u32 = 2_000;
 
 /// The best `limit` customers for the terms, best first.
 pub fn search_customers(
@@ -71,25 +75,29 @@ pub fn search_customers(
     terms: &SearchTerms,
     limit: i64,
 ) -> ApiResult<Vec<SearchHit>> {
-    let mut hits: Vec<SearchHit> = diesel::sql_query(PRECISE_SQL)
-        .bind::<Text, _>(&terms.exact)
-        .bind::<Text, _>(&terms.digits)
-        .bind::<Text, _>(&terms.words)
-        .bind::<BigInt, _>(limit)
-        .load(conn)?;
-    if (hits.len() as i64) < limit && terms.digits.is_empty() {
-        let similar: Vec<SearchHit> = diesel::sql_query(SIMILAR_SQL)
+    let searched = conn.transaction(|conn| {
+        diesel::sql_query(format!("SET LOCAL statement_timeout = {TIMEOUT_MS}")).execute(conn)?;
+        let hits: Vec<SearchHit> = diesel::sql_query(PRECISE_SQL)
             .bind::<Text, _>(&terms.exact)
+            .bind::<Text, _>(&terms.digits)
+            .bind::<Text, _>(&terms.words)
             .bind::<BigInt, _>(limit)
             .load(conn)?;
-        for hit in similar {
-            if hits.len() as i64 >= limit {
-                break;
-            }
-            if !hits.iter().any(|h| h.id == hit.id) {
-                hits.push(hit);
-            }
+        // The typo pass only when nothing matched exactly: it is the costly one.
+        if !hits.is_empty() || !terms.digits.is_empty() {
+            return Ok(hits);
         }
-    }
-    Ok(hits)
+        diesel::sql_query(SIMILAR_SQL)
+            .bind::<Text, _>(&terms.exact)
+            .bind::<BigInt, _>(limit)
+            .load(conn)
+    });
+    searched.map_err(|e| match e {
+        diesel::result::Error::DatabaseError(_, ref info)
+            if info.message().contains("statement timeout") =>
+        {
+            ApiError::unavailable("the search took too long; type a few more characters")
+        }
+        other => other.into(),
+    })
 }
