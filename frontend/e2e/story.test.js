@@ -13,6 +13,12 @@ const e2e = useBrowser();
 const run = `${Date.now().toString(36)}${process.pid}`;
 
 /**
+ * @param {{ json(): Promise<unknown> }} response
+ * @returns {Promise<unknown>}
+ */
+const readJson = (response) => response.json();
+
+/**
  * Creates a staff user through the API as the e2e admin (set-up, not what is checked).
  * @param {'agent' | 'manager'} role
  */
@@ -23,7 +29,7 @@ async function staffUser(role) {
     body: JSON.stringify({ email: config.adminEmail, password: config.adminPassword }),
   });
   assert.equal(login.status, 200);
-  const { access_token: token } = /** @type {{ access_token: string }} */ (await login.json());
+  const { access_token: token } = /** @type {{ access_token: string }} */ (await readJson(login));
   const user = { email: `e2e-${role}-${run}@isp.test`, name: `E2E ${role} ${run}`, role, password: 'a-long-enough-password' };
   const created = await fetch(`${config.baseUrl}/api/v1/users`, {
     method: 'POST',
@@ -85,7 +91,7 @@ describe('lead to approved order', () => {
       form.getByRole('button', { name: 'Create lead' }).click(),
     ]);
     assert.equal(created.status(), 201);
-    const lead = /** @type {Schemas['Lead']} */ (await created.json());
+    const lead = /** @type {Schemas['Lead']} */ (await readJson(created));
 
     // ... converts it, with a draft order, and lands on the customer's 360° page.
     await page.waitForURL(`**/leads/${lead.id}`);
@@ -97,7 +103,7 @@ describe('lead to approved order', () => {
       convert.getByRole('button', { name: 'Convert to customer' }).click(),
     ]);
     assert.equal(converted.status(), 201);
-    const result = /** @type {Schemas['ConversionResult']} */ (await converted.json());
+    const result = /** @type {Schemas['ConversionResult']} */ (await readJson(converted));
     await page.waitForURL(`**/customers/${result.customer.id}`);
     await page.getByTestId('customer-name').getByText(prospect.name).waitFor();
     await page.getByRole('region', { name: 'Came from' }).getByText(`Lead #${lead.id}`).waitFor();
