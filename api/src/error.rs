@@ -120,6 +120,20 @@ impl ApiError {
         Self::new(StatusCode::CONFLICT, code, detail)
     }
 
+    /// 409 `version_conflict` unless the caller's `If-Match` version (when sent) is the
+    /// record's current one: someone changed it since the caller read it.
+    pub fn check_version(what: &str, expected: Option<i32>, current: i32) -> Result<(), Self> {
+        match expected {
+            Some(v) if v != current => Err(Self::conflict(
+                "version_conflict",
+                format!(
+                    "the {what} changed since you read it (version {current} now); reload and retry"
+                ),
+            )),
+            _ => Ok(()),
+        }
+    }
+
     pub fn rate_limited(retry_after_secs: i64) -> Self {
         ApiError {
             retry_after_secs: Some(retry_after_secs.max(1)),

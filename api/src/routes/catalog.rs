@@ -30,6 +30,7 @@ use crate::services::catalog::{
     PromotionFilter, PromotionPatch, PromotionWithProducts, TaxRateFilter, TaxRatePatch,
 };
 use crate::state::{RequestContext, State};
+use super::{etag, if_match, nullable};
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list_products)
@@ -47,37 +48,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(create_tax_rate)
         .service(get_tax_rate)
         .service(update_tax_rate);
-}
-
-/// Reads `Some(null)` as `Some(None)` so a PATCH can clear a field; an absent field stays
-/// `None` through `#[serde(default)]`.
-fn nullable<'de, T, D>(de: D) -> Result<Option<Option<T>>, D::Error>
-where
-    T: Deserialize<'de>,
-    D: Deserializer<'de>,
-{
-    Option::<T>::deserialize(de).map(Some)
-}
-
-/// The version a client read, from `If-Match` (`"3"` or `W/"3"`).
-fn if_match(req: &HttpRequest) -> ApiResult<Option<i32>> {
-    match req.headers().get(header::IF_MATCH) {
-        None => Ok(None),
-        Some(value) => {
-            let raw = value.to_str().unwrap_or_default().trim();
-            let raw = raw.strip_prefix("W/").unwrap_or(raw).trim_matches('"');
-            raw.parse::<i32>().map(Some).map_err(|_| {
-                ApiError::bad_request(
-                    "invalid_if_match",
-                    "If-Match must be the ETag you read, e.g. \"3\"",
-                )
-            })
-        }
-    }
-}
-
-fn etag(version: i32) -> (header::HeaderName, String) {
-    (header::ETAG, format!("\"{version}\""))
 }
 
 fn push_violations(errors: &mut FieldErrors, list: Vec<rules::Violation>) {
@@ -604,7 +574,7 @@ pub async fn update_product(
     body: Json<UpdateProductRequest>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    let expected = if_match(&req)?;
+    let expected = if_match(&req, "record")?;
     let b = body.into_inner();
     let mut errors = FieldErrors::default();
     let name = b.name.as_deref().and_then(|n| name_of(&mut errors, n));
@@ -1017,7 +987,7 @@ pub async fn update_promotion(
     body: Json<UpdatePromotionRequest>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    let expected = if_match(&req)?;
+    let expected = if_match(&req, "record")?;
     let b = body.into_inner();
     let mut errors = FieldErrors::default();
     let name = b.name.as_deref().and_then(|n| name_of(&mut errors, n));
@@ -1255,7 +1225,7 @@ pub async fn update_tax_rate(
     body: Json<UpdateTaxRateRequest>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    let expected = if_match(&req)?;
+    let expected = if_match(&req, "record")?;
     let b = body.into_inner();
     let mut errors = FieldErrors::default();
     let name = b.name.as_deref().and_then(|n| name_of(&mut errors, n));

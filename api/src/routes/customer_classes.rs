@@ -17,6 +17,7 @@ use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::Json;
 use crate::services::customer_classes::{self as service, ClassPatch};
 use crate::state::{RequestContext, State};
+use super::{etag, if_match};
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list_customer_classes)
@@ -174,7 +175,7 @@ pub async fn get_customer_class(state: State, id: web::Path<i64>) -> ApiResult<H
     let id = id.into_inner();
     let row = db::run(&state.pool, move |conn| service::find_class(conn, id)).await?;
     Ok(HttpResponse::Ok()
-        .insert_header((header::ETAG, format!("\"{}\"", row.version)))
+        .insert_header(etag(row.version))
         .json(CustomerClass::from(row)))
 }
 
@@ -206,19 +207,7 @@ pub async fn update_customer_class(
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     let body = body.into_inner();
-    let expected_version = match req.headers().get(header::IF_MATCH) {
-        None => None,
-        Some(value) => {
-            let raw = value.to_str().unwrap_or_default().trim();
-            let raw = raw.strip_prefix("W/").unwrap_or(raw).trim_matches('"');
-            Some(raw.parse::<i32>().map_err(|_| {
-                ApiError::bad_request(
-                    "invalid_if_match",
-                    "If-Match must be the ETag of the class, e.g. \"3\"",
-                )
-            })?)
-        }
-    };
+    let expected_version = if_match(&req, "class")?;
     let mut errors = FieldErrors::default();
     let name = body
         .name
@@ -314,7 +303,7 @@ pub async fn update_customer_class(
     })
     .await?;
     Ok(HttpResponse::Ok()
-        .insert_header((header::ETAG, format!("\"{}\"", row.version)))
+        .insert_header(etag(row.version))
         .json(CustomerClass::from(row)))
 }
 

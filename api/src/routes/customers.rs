@@ -26,6 +26,7 @@ use crate::services::customers::{
     InteractionWithAgent, NewCustomer, NewInteraction,
 };
 use crate::state::{RequestContext, State};
+use super::{etag, if_match, nullable};
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list_customers)
@@ -79,32 +80,6 @@ api_enum!(ContactRole { Primary => "primary", Billing => "billing", Technical =>
 api_enum!(AddressKind { Service => "service", Billing => "billing" });
 api_enum!(InteractionChannel { Call => "call", Email => "email", Visit => "visit", Chat => "chat", Sms => "sms", Note => "note" });
 api_enum!(InteractionDirection { Inbound => "inbound", Outbound => "outbound", Internal => "internal" });
-
-/// Deserialises a field that may be absent (keep), `null` (clear) or a value (set).
-pub fn nullable<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
-where
-    D: Deserializer<'de>,
-    T: Deserialize<'de>,
-{
-    Option::<T>::deserialize(d).map(Some)
-}
-
-/// Reads `If-Match` as a version number.
-pub fn if_match(req: &HttpRequest, what: &str) -> ApiResult<Option<i32>> {
-    match req.headers().get(header::IF_MATCH) {
-        None => Ok(None),
-        Some(value) => {
-            let raw = value.to_str().unwrap_or_default().trim();
-            let raw = raw.strip_prefix("W/").unwrap_or(raw).trim_matches('"');
-            raw.parse::<i32>().map(Some).map_err(|_| {
-                ApiError::bad_request(
-                    "invalid_if_match",
-                    format!("If-Match must be the ETag of the {what}, e.g. \"3\""),
-                )
-            })
-        }
-    }
-}
 
 /// A customer class, by id (`2`) or by code (`"business"`).
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -694,7 +669,7 @@ fn all_present<T>(value: Option<T>) -> ApiResult<T> {
 pub(crate) async fn load_customer(state: &State, id: i64) -> ApiResult<HttpResponse> {
     let detail = db::run(&state.pool, move |conn| service::customer_detail(conn, id)).await?;
     Ok(HttpResponse::Ok()
-        .insert_header((header::ETAG, format!("\"{}\"", detail.customer.version)))
+        .insert_header(etag(detail.customer.version))
         .json(Customer::from(detail)))
 }
 
@@ -801,7 +776,7 @@ pub async fn create_customer(
     .await?;
     Ok(HttpResponse::Created()
         .insert_header(("Location", format!("/api/v1/customers/{}", row.customer.id)))
-        .insert_header((header::ETAG, format!("\"{}\"", row.customer.version)))
+        .insert_header(etag(row.customer.version))
         .json(Customer::from(row)))
 }
 

@@ -9,11 +9,11 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::customers::{
-    api_enum, if_match, interaction_page, nullable, validated, AddressKind,
+    api_enum, interaction_page, validated, AddressKind,
     BillingPreferencesRequest, Check, ClassSelector, CreateInteractionRequest, Customer,
     CustomerKind, Interaction, InteractionPage, InteractionQuery,
 };
-use super::FieldErrors;
+use super::{etag, if_match, nullable, FieldErrors};
 use crate::db::leads::LeadRow;
 use crate::db::{self};
 use crate::domain::lead::LeadStatus as Status;
@@ -317,7 +317,7 @@ pub struct PortalLeadReceipt {
 
 fn lead_response(row: LeadRow) -> HttpResponse {
     HttpResponse::Ok()
-        .insert_header((header::ETAG, format!("\"{}\"", row.version)))
+        .insert_header(etag(row.version))
         .json(Lead::from(row))
 }
 
@@ -422,7 +422,7 @@ pub async fn create_lead(
     .await?;
     Ok(HttpResponse::Created()
         .insert_header(("Location", format!("/api/v1/leads/{}", row.id)))
-        .insert_header((header::ETAG, format!("\"{}\"", row.version)))
+        .insert_header(etag(row.version))
         .json(Lead::from(row)))
 }
 
@@ -448,7 +448,7 @@ pub async fn get_lead(state: State, id: web::Path<i64>) -> ApiResult<HttpRespons
     let mut lead = Lead::from(row);
     lead.possible_duplicates = Some(duplicates.into_iter().map(LeadDuplicate::from).collect());
     Ok(HttpResponse::Ok()
-        .insert_header((header::ETAG, format!("\"{version}\"")))
+        .insert_header(etag(version))
         .json(lead))
 }
 

@@ -14,11 +14,13 @@ pub mod search;
 pub mod system;
 pub mod users;
 
-use serde::Deserialize;
+use actix_web::http::header;
+use actix_web::HttpRequest;
+use serde::{Deserialize, Deserializer};
 use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::error::{ApiError, FieldError};
+use crate::error::{ApiError, ApiResult, FieldError};
 
 /// Registers every documented route.
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -81,4 +83,34 @@ impl FieldErrors {
             Err(ApiError::validation(self.0))
         }
     }
+}
+
+/// The version a client read, from `If-Match` (`"3"` or `W/"3"`); `None` when absent.
+pub fn if_match(req: &HttpRequest, what: &str) -> ApiResult<Option<i32>> {
+    let Some(value) = req.headers().get(header::IF_MATCH) else {
+        return Ok(None);
+    };
+    let raw = value.to_str().unwrap_or_default().trim();
+    let raw = raw.strip_prefix("W/").unwrap_or(raw).trim_matches('"');
+    raw.parse::<i32>().map(Some).map_err(|_| {
+        ApiError::bad_request(
+            "invalid_if_match",
+            format!("If-Match must be the ETag of the {what} you read, e.g. \"3\""),
+        )
+    })
+}
+
+/// The `ETag` header of a versioned record.
+pub fn etag(version: i32) -> (header::HeaderName, String) {
+    (header::ETAG, format!("\"{version}\""))
+}
+
+/// For `Option<Option<T>>` fields of a PATCH: absent → `None` (leave it), `null` →
+/// `Some(None)` (clear it), a value → `Some(Some(v))`. Use with `#[serde(default)]`.
+pub fn nullable<'de, T, D>(de: D) -> Result<Option<Option<T>>, D::Error>
+where
+    T: Deserialize<'de>,
+    D: Deserializer<'de>,
+{
+    Option::<T>::deserialize(de).map(Some)
 }

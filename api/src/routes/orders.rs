@@ -21,6 +21,7 @@ use crate::services::orders::{
     NewOrder, OrderFilter, OrderPatch, OrderSummary, OrderView, PromotionRef, SellableProduct,
 };
 use crate::state::{RequestContext, State};
+use super::{etag, if_match, nullable};
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list_orders)
@@ -388,20 +389,12 @@ pub struct CreateOrderRequest {
     pub lines: Option<Vec<LineRequest>>,
 }
 
-fn double_option<'de, T, D>(d: D) -> Result<Option<Option<T>>, D::Error>
-where
-    T: Deserialize<'de>,
-    D: Deserializer<'de>,
-{
-    Option::<T>::deserialize(d).map(Some)
-}
-
 /// Fields to change on a draft; absent fields stay as they are.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateOrderRequest {
     /// null clears the notes.
-    #[serde(default, deserialize_with = "double_option")]
+    #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<String>, max_length = 4000)]
     pub notes: Option<Option<String>>,
     pub channel: Option<OrderChannel>,
@@ -414,7 +407,7 @@ pub struct UpdateLineRequest {
     #[schema(minimum = 1, maximum = 1000)]
     pub quantity: Option<u32>,
     /// A promotion by id; null removes the line's promotion.
-    #[serde(default, deserialize_with = "double_option")]
+    #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<i64>)]
     pub promotion_id: Option<Option<i64>>,
     /// A promotion by code (instead of `promotion_id`).
@@ -569,27 +562,10 @@ fn parse_list_query(raw: &str) -> ApiResult<(OrderFilter, i64)> {
     Ok((filter, limit))
 }
 
-/// The `If-Match` version, when the caller sent one.
-fn if_match(req: &HttpRequest) -> ApiResult<Option<i32>> {
-    match req.headers().get(header::IF_MATCH) {
-        None => Ok(None),
-        Some(value) => {
-            let raw = value.to_str().unwrap_or_default().trim();
-            let raw = raw.strip_prefix("W/").unwrap_or(raw).trim_matches('"');
-            raw.parse::<i32>().map(Some).map_err(|_| {
-                ApiError::bad_request(
-                    "invalid_if_match",
-                    "If-Match must be the ETag of the order, e.g. \"3\"",
-                )
-            })
-        }
-    }
-}
-
 fn with_etag(mut response: actix_web::HttpResponseBuilder, view: OrderView) -> HttpResponse {
     let order = Order::from(view);
     response
-        .insert_header((header::ETAG, format!("\"{}\"", order.version)))
+        .insert_header(etag(order.version))
         .json(order)
 }
 
@@ -832,7 +808,7 @@ pub async fn update_order(
     body: Json<UpdateOrderRequest>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    let expected = if_match(&req)?;
+    let expected = if_match(&req, "order")?;
     let body = body.into_inner();
     let mut errors = FieldErrors::default();
     check_notes(
@@ -905,7 +881,7 @@ pub async fn add_order_line(
     body: Json<LineRequest>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    let expected = if_match(&req)?;
+    let expected = if_match(&req, "order")?;
     let mut errors = FieldErrors::default();
     let line = line_of(&mut errors, "", &body.into_inner())?;
     errors.finish()?;
@@ -952,7 +928,7 @@ pub async fn update_order_line(
     body: Json<UpdateLineRequest>,
 ) -> ApiResult<HttpResponse> {
     let (id, line_id) = path.into_inner();
-    let expected = if_match(&req)?;
+    let expected = if_match(&req, "order")?;
     let body = body.into_inner();
     let mut errors = FieldErrors::default();
     if body.quantity.is_some_and(|q| !(1..=1000).contains(&q)) {
@@ -1006,7 +982,7 @@ pub async fn delete_order_line(
     path: web::Path<(i64, i64)>,
 ) -> ApiResult<HttpResponse> {
     let (id, line_id) = path.into_inner();
-    let expected = if_match(&req)?;
+    let expected = if_match(&req, "order")?;
     let view = db::run(&state.pool, move |conn| {
         service::remove_line(conn, &ctx, id, line_id, expected)
     })
@@ -1039,7 +1015,7 @@ pub async fn submit_order(
     id: web::Path<i64>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    let expected = if_match(&req)?;
+    let expected = if_match(&req, "order")?;
     let view = db::run(&state.pool, move |conn| {
         service::submit(conn, &ctx, id, expected)
     })
@@ -1055,7 +1031,7 @@ async fn decide(
     decision: Option<Decision>,
     body: ReasonRequest,
 ) -> ApiResult<HttpResponse> {
-    let expected = if_match(&req)?;
+    let expected = if_match(&req, "order")?;
     let reason = check_reason(&body.reason)?;
     let view = db::run(&state.pool, move |conn| match decision {
         Some(d) => service::decide(conn, &ctx, id, expected, d, &reason),

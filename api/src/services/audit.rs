@@ -53,6 +53,11 @@ pub struct Change<'a> {
     pub customer_id: Option<i64>,
 }
 
+/// A record as it goes into the audit log (`before` / `after`).
+pub fn snapshot<T: serde::Serialize>(value: &T) -> Result<Value, crate::error::ApiError> {
+    serde_json::to_value(value).map_err(crate::error::ApiError::internal)
+}
+
 pub fn record(
     conn: &mut PgConnection,
     ctx: &RequestContext,

@@ -32,23 +32,6 @@ fn violations(list: Vec<Violation>) -> ApiError {
     )
 }
 
-fn json<T: Serialize>(value: &T) -> ApiResult<serde_json::Value> {
-    serde_json::to_value(value).map_err(ApiError::internal)
-}
-
-fn stale(what: &str, version: i32) -> ApiError {
-    ApiError::conflict(
-        "version_conflict",
-        format!("the {what} changed since you read it (version {version} now); reload and retry"),
-    )
-}
-
-fn check_expected(what: &str, expected: Option<i32>, current: i32) -> ApiResult<()> {
-    match expected {
-        Some(v) if v != current => Err(stale(what, current)),
-        _ => Ok(()),
-    }
-}
 
 // Products ---------------------------------------------------------------------------------
 
@@ -286,7 +269,7 @@ pub fn update_product(
 ) -> ApiResult<ProductRow> {
     conn.transaction(|conn| {
         let before = lock_product(conn, id)?;
-        check_expected("product", expected_version, before.version)?;
+        ApiError::check_version("product", expected_version, before.version)?;
         let after = diesel::update(products::table.find(id))
             .set((
                 products::name.eq(patch.name.as_deref().unwrap_or(&before.name)),
@@ -314,8 +297,8 @@ pub fn update_product(
                 action: "product.updated",
                 entity_type: "product",
                 entity_id: id.to_string(),
-                before: Some(json(&before)?),
-                after: Some(json(&after)?),
+                before: Some(audit::snapshot(&before)?),
+                after: Some(audit::snapshot(&after)?),
                 customer_id: None,
             },
         )?;
@@ -400,8 +383,8 @@ pub fn add_version(
                 action: "product.version_added",
                 entity_type: "product",
                 entity_id: product_id.to_string(),
-                before: Some(json(&latest)?),
-                after: Some(json(&version)?),
+                before: Some(audit::snapshot(&latest)?),
+                after: Some(audit::snapshot(&version)?),
                 customer_id: None,
             },
         )?;
@@ -436,8 +419,8 @@ pub fn retire_product(
                 action: "product.retired",
                 entity_type: "product",
                 entity_id: id.to_string(),
-                before: Some(json(&before)?),
-                after: Some(json(&after)?),
+                before: Some(audit::snapshot(&before)?),
+                after: Some(audit::snapshot(&after)?),
                 customer_id: None,
             },
         )?;
@@ -777,7 +760,7 @@ pub fn create_promotion(
                 entity_type: "promotion",
                 entity_id: created.promotion.id.to_string(),
                 before: None,
-                after: Some(json(&created)?),
+                after: Some(audit::snapshot(&created)?),
                 customer_id: None,
             },
         )?;
@@ -802,7 +785,7 @@ pub fn update_promotion(
             .first(conn)
             .optional()?
             .ok_or_else(|| ApiError::not_found("promotion"))?;
-        check_expected("promotion", expected_version, row.version)?;
+        ApiError::check_version("promotion", expected_version, row.version)?;
         let before = with_products(conn, vec![row])?
             .pop()
             .ok_or_else(|| ApiError::not_found("promotion"))?;
@@ -851,8 +834,8 @@ pub fn update_promotion(
                 action: "promotion.updated",
                 entity_type: "promotion",
                 entity_id: id.to_string(),
-                before: Some(json(&before)?),
-                after: Some(json(&after)?),
+                before: Some(audit::snapshot(&before)?),
+                after: Some(audit::snapshot(&after)?),
                 customer_id: None,
             },
         )?;
@@ -1006,7 +989,7 @@ pub fn create_tax_rate(
                 entity_type: "tax_rate",
                 entity_id: row.id.to_string(),
                 before: None,
-                after: Some(json(&row)?),
+                after: Some(audit::snapshot(&row)?),
                 customer_id: None,
             },
         )?;
@@ -1031,7 +1014,7 @@ pub fn update_tax_rate(
             .first(conn)
             .optional()?
             .ok_or_else(|| ApiError::not_found("tax rate"))?;
-        check_expected("tax rate", expected_version, before.version)?;
+        ApiError::check_version("tax rate", expected_version, before.version)?;
         if let Some(Some(to)) = patch.valid_to {
             let today = rules::tax_date(ctx.now);
             let mut problems: Vec<Violation> =
@@ -1065,8 +1048,8 @@ pub fn update_tax_rate(
                 action: "tax_rate.updated",
                 entity_type: "tax_rate",
                 entity_id: id.to_string(),
-                before: Some(json(&before)?),
-                after: Some(json(&after)?),
+                before: Some(audit::snapshot(&before)?),
+                after: Some(audit::snapshot(&after)?),
                 customer_id: None,
             },
         )?;

@@ -93,15 +93,7 @@ pub fn update_class(
             .first(conn)
             .optional()?
             .ok_or_else(|| ApiError::not_found("customer class"))?;
-        if expected_version.is_some_and(|v| v != before.version) {
-            return Err(ApiError::conflict(
-                "version_conflict",
-                format!(
-                    "the class changed since you read it (version {} now); reload and retry",
-                    before.version
-                ),
-            ));
-        }
+        ApiError::check_version("class", expected_version, before.version)?;
         let (rule, amount, months) = deposit_columns(
             patch
                 .deposit_rule

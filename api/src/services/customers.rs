@@ -254,9 +254,6 @@ fn insert_address(
         .get_result(conn)
 }
 
-fn json<T: serde::Serialize>(value: &T) -> ApiResult<serde_json::Value> {
-    serde_json::to_value(value).map_err(ApiError::internal)
-}
 
 /// Creates a customer with its addresses, in one transaction (a savepoint when the caller
 /// already holds one, as lead conversion does), recorded as `customer.created`.
@@ -339,8 +336,8 @@ pub fn create_customer(
         {
             addresses.push(insert_address(conn, ctx, row.id, address)?);
         }
-        let mut after = json(&row)?;
-        after["addresses"] = json(&addresses)?;
+        let mut after = audit::snapshot(&row)?;
+        after["addresses"] = audit::snapshot(&addresses)?;
         audit::record(
             conn,
             ctx,
@@ -457,15 +454,7 @@ pub fn update_customer(
 ) -> ApiResult<CustomerRow> {
     conn.transaction(|conn| {
         let before = lock_customer(conn, id)?;
-        if expected_version.is_some_and(|v| v != before.version) {
-            return Err(ApiError::conflict(
-                "version_conflict",
-                format!(
-                    "the customer changed since you read it (version {} now); reload and retry",
-                    before.version
-                ),
-            ));
-        }
+        ApiError::check_version("customer", expected_version, before.version)?;
         let class_id = match &patch.class {
             None => before.class_id,
             Some(class) => {
@@ -533,8 +522,8 @@ pub fn update_customer(
                 action: "customer.updated",
                 entity_type: "customer",
                 entity_id: id.to_string(),
-                before: Some(json(&before)?),
-                after: Some(json(&after)?),
+                before: Some(audit::snapshot(&before)?),
+                after: Some(audit::snapshot(&after)?),
                 customer_id: Some(id),
             },
         )?;
@@ -614,7 +603,7 @@ pub fn add_contact(
                 entity_type: "customer_contact",
                 entity_id: row.id.to_string(),
                 before: None,
-                after: Some(json(&row)?),
+                after: Some(audit::snapshot(&row)?),
                 customer_id: Some(customer_id),
             },
         )?;
@@ -668,8 +657,8 @@ pub fn update_contact(
                 action: "customer_contact.updated",
                 entity_type: "customer_contact",
                 entity_id: contact_id.to_string(),
-                before: Some(json(&before)?),
-                after: Some(json(&after)?),
+                before: Some(audit::snapshot(&before)?),
+                after: Some(audit::snapshot(&after)?),
                 customer_id: Some(customer_id),
             },
         )?;
@@ -693,7 +682,7 @@ pub fn delete_contact(
                 action: "customer_contact.deleted",
                 entity_type: "customer_contact",
                 entity_id: contact_id.to_string(),
-                before: Some(json(&before)?),
+                before: Some(audit::snapshot(&before)?),
                 after: None,
                 customer_id: Some(customer_id),
             },
@@ -746,7 +735,7 @@ pub fn add_address(
                 entity_type: "customer_address",
                 entity_id: row.id.to_string(),
                 before: None,
-                after: Some(json(&row)?),
+                after: Some(audit::snapshot(&row)?),
                 customer_id: Some(customer_id),
             },
         )?;
@@ -830,8 +819,8 @@ pub fn update_address(
                 action: "customer_address.updated",
                 entity_type: "customer_address",
                 entity_id: address_id.to_string(),
-                before: Some(json(&before)?),
-                after: Some(json(&after)?),
+                before: Some(audit::snapshot(&before)?),
+                after: Some(audit::snapshot(&after)?),
                 customer_id: Some(customer_id),
             },
         )?;
@@ -856,7 +845,7 @@ pub fn delete_address(
                 action: "customer_address.deleted",
                 entity_type: "customer_address",
                 entity_id: address_id.to_string(),
-                before: Some(json(&before)?),
+                before: Some(audit::snapshot(&before)?),
                 after: None,
                 customer_id: Some(customer_id),
             },
@@ -946,7 +935,7 @@ pub fn insert_interaction(
             entity_type: "interaction",
             entity_id: row.id.to_string(),
             before: None,
-            after: Some(json(&row)?),
+            after: Some(audit::snapshot(&row)?),
             customer_id,
         },
     )?;

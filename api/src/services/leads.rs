@@ -78,9 +78,6 @@ pub struct LeadPatch {
     pub lost_reason: Option<String>,
 }
 
-fn json<T: serde::Serialize>(value: &T) -> ApiResult<serde_json::Value> {
-    serde_json::to_value(value).map_err(ApiError::internal)
-}
 
 /// The HTTP answer to a refused status change.
 pub fn transition_error(err: TransitionError) -> ApiError {
@@ -220,7 +217,7 @@ fn insert_lead(
             entity_type: "lead",
             entity_id: row.id.to_string(),
             before: None,
-            after: Some(json(&row)?),
+            after: Some(audit::snapshot(&row)?),
             customer_id: None,
         },
     )?;
@@ -453,15 +450,7 @@ pub fn update_lead(
     conn.transaction(|conn| {
         let before = lock_lead(conn, id)?;
         ensure_editable(&before)?;
-        if expected_version.is_some_and(|v| v != before.version) {
-            return Err(ApiError::conflict(
-                "version_conflict",
-                format!(
-                    "the lead changed since you read it (version {} now); reload and retry",
-                    before.version
-                ),
-            ));
-        }
+        ApiError::check_version("lead", expected_version, before.version)?;
         let from = status_of(&before)?;
         let to = patch.status.unwrap_or(from);
         let reason = patch
@@ -538,8 +527,8 @@ pub fn update_lead(
                 },
                 entity_type: "lead",
                 entity_id: id.to_string(),
-                before: Some(json(&before)?),
-                after: Some(json(&after)?),
+                before: Some(audit::snapshot(&before)?),
+                after: Some(audit::snapshot(&after)?),
                 customer_id: None,
             },
         )?;
@@ -648,7 +637,7 @@ pub fn merge_leads(
             ))
             .returning(LeadRow::as_returning())
             .get_result(conn)?;
-        let mut after_json = json(&after)?;
+        let mut after_json = audit::snapshot(&after)?;
         after_json["merged_lead_id"] = duplicate_id.into();
         after_json["moved_interactions"] = moved.into();
         audit::record(
@@ -658,7 +647,7 @@ pub fn merge_leads(
                 action: "lead.merged",
                 entity_type: "lead",
                 entity_id: id.to_string(),
-                before: Some(json(&keeper)?),
+                before: Some(audit::snapshot(&keeper)?),
                 after: Some(after_json),
                 customer_id: None,
             },
@@ -670,8 +659,8 @@ pub fn merge_leads(
                 action: "lead.merged_away",
                 entity_type: "lead",
                 entity_id: duplicate_id.to_string(),
-                before: Some(json(&duplicate)?),
-                after: Some(json(&merged)?),
+                before: Some(audit::snapshot(&duplicate)?),
+                after: Some(audit::snapshot(&merged)?),
                 customer_id: None,
             },
         )?;
@@ -764,8 +753,8 @@ pub fn convert_lead(
                 action: "lead.converted",
                 entity_type: "lead",
                 entity_id: id.to_string(),
-                before: Some(json(&lead_row)?),
-                after: Some(json(&after)?),
+                before: Some(audit::snapshot(&lead_row)?),
+                after: Some(audit::snapshot(&after)?),
                 customer_id: Some(customer.id),
             },
         )?;

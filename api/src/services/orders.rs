@@ -358,15 +358,7 @@ fn lock_order(
         .first(conn)
         .optional()?
         .ok_or_else(|| ApiError::not_found("order"))?;
-    if expected_version.is_some_and(|v| v != order.version) {
-        return Err(ApiError::conflict(
-            "version_conflict",
-            format!(
-                "the order changed since you read it (version {} now); reload and retry",
-                order.version
-            ),
-        ));
-    }
+    ApiError::check_version("order", expected_version, order.version)?;
     Ok(order)
 }
 
