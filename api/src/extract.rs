@@ -85,8 +85,25 @@ fn payload_too_large(limit: usize) -> ApiError {
     )
 }
 
+/// Whether a JSON text holds the escape `\u0000` (a NUL character in a string), and not
+/// merely a backslash followed by the text `u0000`.
+fn has_nul_escape(body: &[u8]) -> bool {
+    body.windows(6).enumerate().any(|(i, w)| {
+        w == b"\\u0000" && body[..i].iter().rev().take_while(|b| **b == b'\\').count() % 2 == 0
+    })
+}
+
 /// Parses `body` as `T`, telling syntax errors (400) from shape errors (422, with the path).
+/// PostgreSQL cannot store the NUL character in text, so a string holding one is refused
+/// here (422) rather than failing deep in a query.
 pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    if has_nul_escape(body) {
+        return Err(ApiError::validation(vec![FieldError::new(
+            "",
+            "invalid",
+            "text may not contain the NUL character (\\u0000)",
+        )]));
+    }
     let de = &mut serde_json::Deserializer::from_slice(body);
     match serde_path_to_error::deserialize::<_, T>(de) {
         Ok(value) => Ok(value),
@@ -214,6 +231,24 @@ pub fn route_error(req: &HttpRequest) -> ApiError {
     }
 }
 
+/// Middleware that refuses a query string holding a NUL character (`%00`): PostgreSQL
+/// cannot store or compare it, so it would otherwise fail deep in a query as a 500.
+pub async fn refuse_nul_in_query<B: MessageBody + 'static>(
+    req: ServiceRequest,
+    next: actix_web::middleware::Next<B>,
+) -> Result<ServiceResponse<EitherBody<B, BoxBody>>, actix_web::Error> {
+    if req.query_string().contains("%00") {
+        let err = ApiError::bad_request(
+            "invalid_query",
+            "the query string may not contain the NUL character (%00)",
+        );
+        return Ok(req.error_response(err).map_into_right_body());
+    }
+    next.call(req)
+        .await
+        .map(ServiceResponse::map_into_left_body)
+}
+
 /// Middleware that rewrites any error response not already in the problem shape (one made
 /// inside actix itself, say) into it.
 pub async fn ensure_problem_body<B: MessageBody + 'static>(
@@ -257,4 +292,17 @@ pub async fn ensure_problem_body<B: MessageBody + 'static>(
         }
     }
     Ok(ServiceResponse::new(req, new).map_into_right_body())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_nul_escape_is_told_from_an_escaped_backslash() {
+        assert!(has_nul_escape(br#"{"name":"a\u0000b"}"#));
+        assert!(has_nul_escape(br#"{"name":"\\\u0000"}"#));
+        assert!(!has_nul_escape(br#"{"name":"\\u0000"}"#));
+        assert!(!has_nul_escape(br#"{"name":"u0000"}"#));
+    }
 }

@@ -163,6 +163,7 @@ fn build_app(
         .wrap(from_fn(metrics::record_request))
         .wrap(from_fn(add_request_id_header))
         .wrap(TracingLogger::default())
+        .wrap(from_fn(extract::refuse_nul_in_query))
         .wrap(from_fn(extract::ensure_problem_body))
 }
 

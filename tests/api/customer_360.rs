@@ -198,6 +198,7 @@ async fn the_timeline_is_newest_first_filterable_and_paged() {
     );
     assert_eq!(all.items()[0]["entity_id"], order.to_string());
     assert_eq!(all.items()[0]["actor"], "system");
+    assert!(all.items()[0]["actor_name"].is_null());
 
     let only = app
         .get(

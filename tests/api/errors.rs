@@ -167,3 +167,28 @@ async fn an_oversized_chunked_body_without_a_length_is_413_too() {
     );
     assert!(response.contains("payload_too_large"), "{response}");
 }
+
+#[tokio::test]
+async fn a_nul_character_is_refused_at_the_edge_not_by_the_database() {
+    let app = crate::helpers::spawn_app().await;
+    let token = app.token_as(api::auth::Role::Admin);
+    for path in [
+        "/api/v1/leads?q=a%00b",
+        "/api/v1/audit-log?entity_id=%00",
+        "/api/v1/search?q=an%00a",
+    ] {
+        let reply = app.get(path, Some(&token)).await;
+        assert_eq!(reply.status, 400, "{path}: {}", reply.text);
+        assert_eq!(reply.problem_code(), "invalid_query");
+    }
+    let reply = app
+        .post(
+            "/api/v1/leads",
+            Some(&token),
+            &serde_json::json!({ "name": "Nul\u{0}Name", "email": "nul@example.net", "source": "phone" }),
+        )
+        .await;
+    assert_eq!(reply.status, 422, "{}", reply.text);
+    assert_eq!(reply.problem_code(), "validation_failed");
+    assert_eq!(app.count("leads", ""), 0);
+}

@@ -138,4 +138,11 @@ async fn a_crm_takes_a_lead_to_an_approved_order_through_the_api() {
     assert_eq!(story[0], "order.approved", "newest first");
     let approval = &timeline.items()[0];
     assert!(approval["actor"].as_str().unwrap().starts_with("user:"));
+    assert_eq!(approval["actor_name"], "Test manager");
+    let conversion = timeline
+        .items()
+        .iter()
+        .find(|e| e["event_type"] == "customer.created")
+        .unwrap();
+    assert_eq!(conversion["actor_name"], "Test client");
 }

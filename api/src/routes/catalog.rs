@@ -10,11 +10,12 @@ use actix_web::http::header;
 use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::FieldErrors;
+use super::{etag, if_match, nullable};
 use crate::db::{
     self,
     catalog::{ProductRow, ProductVersionRow, TaxRateRow},
@@ -30,7 +31,6 @@ use crate::services::catalog::{
     PromotionFilter, PromotionPatch, PromotionWithProducts, TaxRateFilter, TaxRatePatch,
 };
 use crate::state::{RequestContext, State};
-use super::{etag, if_match, nullable};
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list_products)

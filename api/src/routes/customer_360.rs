@@ -231,14 +231,17 @@ pub struct TimelineEntry {
     pub entity_id: String,
     /// Who did it: `user:<id>`, `api_client:<id>`, `anonymous` or `system`.
     pub actor: Option<String>,
+    /// The user's or API client's name, when the actor is one that still exists.
+    pub actor_name: Option<String>,
     /// The entity as it was after the change.
     pub payload: serde_json::Value,
     pub occurred_at: DateTime<Utc>,
 }
 
-impl From<EventRow> for TimelineEntry {
-    fn from(r: EventRow) -> Self {
+impl TimelineEntry {
+    fn new(r: EventRow, names: &std::collections::HashMap<String, String>) -> Self {
         TimelineEntry {
+            actor_name: r.actor.as_ref().and_then(|a| names.get(a).cloned()),
             id: r.id,
             event_type: r.event_type,
             entity_type: r.entity_type,
@@ -306,13 +309,18 @@ pub async fn customer_timeline(
         entity_types,
         before_id: pagination::decode_cursor(query.cursor.as_deref())?,
     };
-    let rows = db::run(&state.pool, move |conn| {
-        service::timeline(conn, id, &filter, limit)
+    let (rows, names) = db::run(&state.pool, move |conn| {
+        let rows = service::timeline(conn, id, &filter, limit)?;
+        let names = service::actor_names(conn, &rows)?;
+        Ok((rows, names))
     })
     .await?;
     let (rows, next_cursor) = pagination::page(rows, limit, |r| r.id);
     Ok(web::Json(TimelinePage {
-        items: rows.into_iter().map(TimelineEntry::from).collect(),
+        items: rows
+            .into_iter()
+            .map(|r| TimelineEntry::new(r, &names))
+            .collect(),
         next_cursor,
     }))
 }

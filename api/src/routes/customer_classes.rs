@@ -1,6 +1,5 @@
 //! Customer classes and their credit policy. Staff read them; managers and admins change them.
 
-use actix_web::http::header;
 use actix_web::{get, patch, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
@@ -9,15 +8,15 @@ use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::FieldErrors;
+use super::{etag, if_match};
 use crate::db::{self, models::CustomerClassRow};
 use crate::domain::credit::DepositRule;
 use crate::domain::identity::DisplayName;
 use crate::domain::money::for_display as money;
-use crate::error::{ApiError, ApiResult, Problem};
+use crate::error::{ApiResult, Problem};
 use crate::extract::Json;
 use crate::services::customer_classes::{self as service, ClassPatch};
 use crate::state::{RequestContext, State};
-use super::{etag, if_match};
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list_customer_classes)

@@ -2,14 +2,14 @@
 //! read; agents, managers and admins write. Status changes (suspend, close) are not here:
 //! they belong to collections and provisioning.
 
-use actix_web::http::header;
 use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, NaiveDate, Utc};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::FieldErrors;
+use super::{etag, if_match, nullable};
 use crate::db::customers::{AddressRow, ContactRow};
 use crate::db::leads::LeadRow;
 use crate::db::models::CustomerRow;
@@ -26,7 +26,6 @@ use crate::services::customers::{
     InteractionWithAgent, NewCustomer, NewInteraction,
 };
 use crate::state::{RequestContext, State};
-use super::{etag, if_match, nullable};
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list_customers)

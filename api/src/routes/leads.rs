@@ -1,7 +1,6 @@
 //! Leads: capture, the pipeline (new → contacted → qualified → won | lost), notes,
 //! duplicates and merging, conversion into a customer; and the public portal form.
 
-use actix_web::http::header;
 use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -9,9 +8,9 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::customers::{
-    api_enum, interaction_page, validated, AddressKind,
-    BillingPreferencesRequest, Check, ClassSelector, CreateInteractionRequest, Customer,
-    CustomerKind, Interaction, InteractionPage, InteractionQuery,
+    api_enum, interaction_page, validated, AddressKind, BillingPreferencesRequest, Check,
+    ClassSelector, CreateInteractionRequest, Customer, CustomerKind, Interaction, InteractionPage,
+    InteractionQuery,
 };
 use super::{etag, if_match, nullable, FieldErrors};
 use crate::db::leads::LeadRow;
@@ -447,9 +446,7 @@ pub async fn get_lead(state: State, id: web::Path<i64>) -> ApiResult<HttpRespons
     let version = row.version;
     let mut lead = Lead::from(row);
     lead.possible_duplicates = Some(duplicates.into_iter().map(LeadDuplicate::from).collect());
-    Ok(HttpResponse::Ok()
-        .insert_header(etag(version))
-        .json(lead))
+    Ok(HttpResponse::Ok().insert_header(etag(version)).json(lead))
 }
 
 /// Change a lead's fields or move it through the pipeline.

@@ -5,11 +5,12 @@ use actix_web::http::header;
 use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::FieldErrors;
+use super::{etag, if_match, nullable};
 use crate::db;
 use crate::domain::money::for_display as money;
 use crate::domain::order::Status;
@@ -21,7 +22,6 @@ use crate::services::orders::{
     NewOrder, OrderFilter, OrderPatch, OrderSummary, OrderView, PromotionRef, SellableProduct,
 };
 use crate::state::{RequestContext, State};
-use super::{etag, if_match, nullable};
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list_orders)
@@ -564,9 +564,7 @@ fn parse_list_query(raw: &str) -> ApiResult<(OrderFilter, i64)> {
 
 fn with_etag(mut response: actix_web::HttpResponseBuilder, view: OrderView) -> HttpResponse {
     let order = Order::from(view);
-    response
-        .insert_header(etag(order.version))
-        .json(order)
+    response.insert_header(etag(order.version)).json(order)
 }
 
 /// Free text may span lines, but carries no other control characters (PostgreSQL refuses NUL).

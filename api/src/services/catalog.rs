@@ -32,7 +32,6 @@ fn violations(list: Vec<Violation>) -> ApiError {
     )
 }
 
-
 // Products ---------------------------------------------------------------------------------
 
 /// A product to create, already checked at the edge except for the rules that need its

@@ -73,3 +73,45 @@ pub fn timeline(
     }
     Ok(query.load(conn)?)
 }
+
+/// Readable names of the actors of these events (`user:3` → "Agnes Agent",
+/// `api_client:2` → "Acme CRM"), in one query per kind; unknown actors are left out.
+pub fn actor_names(
+    conn: &mut PgConnection,
+    events: &[EventRow],
+) -> ApiResult<std::collections::HashMap<String, String>> {
+    use crate::db::schema::{api_clients, users};
+    let ids = |prefix: &str| -> Vec<i64> {
+        let mut ids: Vec<i64> = events
+            .iter()
+            .filter_map(|e| e.actor.as_deref()?.strip_prefix(prefix)?.parse().ok())
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids
+    };
+    let mut names = std::collections::HashMap::new();
+    let user_ids = ids("user:");
+    if !user_ids.is_empty() {
+        let rows: Vec<(i64, String)> = users::table
+            .filter(users::id.eq_any(user_ids))
+            .select((users::id, users::name))
+            .load(conn)?;
+        names.extend(
+            rows.into_iter()
+                .map(|(id, name)| (format!("user:{id}"), name)),
+        );
+    }
+    let client_ids = ids("api_client:");
+    if !client_ids.is_empty() {
+        let rows: Vec<(i64, String)> = api_clients::table
+            .filter(api_clients::id.eq_any(client_ids))
+            .select((api_clients::id, api_clients::name))
+            .load(conn)?;
+        names.extend(
+            rows.into_iter()
+                .map(|(id, name)| (format!("api_client:{id}"), name)),
+        );
+    }
+    Ok(names)
+}

@@ -254,7 +254,6 @@ fn insert_address(
         .get_result(conn)
 }
 
-
 /// Creates a customer with its addresses, in one transaction (a savepoint when the caller
 /// already holds one, as lead conversion does), recorded as `customer.created`.
 pub fn create_customer(

@@ -78,7 +78,6 @@ pub struct LeadPatch {
     pub lost_reason: Option<String>,
 }
 
-
 /// The HTTP answer to a refused status change.
 pub fn transition_error(err: TransitionError) -> ApiError {
     match err {

@@ -66,10 +66,10 @@ describe('Customer360Route', () => {
         json({
           items:
             query.get('kind') === 'order'
-              ? [{ id: 2, event_type: 'order.submitted', entity_type: 'order', entity_id: '3', actor: 'user:1', payload: { number: 'ORD-000003' }, occurred_at: '2026-11-20T10:00:00Z' }]
+              ? [{ id: 2, event_type: 'order.submitted', entity_type: 'order', entity_id: '3', actor: 'user:1', actor_name: 'Agnes Agent', payload: { number: 'ORD-000003' }, occurred_at: '2026-11-20T10:00:00Z' }]
               : [
-                  { id: 2, event_type: 'order.submitted', entity_type: 'order', entity_id: '3', actor: 'user:1', payload: { number: 'ORD-000003' }, occurred_at: '2026-11-20T10:00:00Z' },
-                  { id: 1, event_type: 'customer.created', entity_type: 'customer', entity_id: '5', actor: 'system', payload: { name: 'Ana Lima' }, occurred_at: '2026-11-01T10:00:00Z' },
+                  { id: 2, event_type: 'order.submitted', entity_type: 'order', entity_id: '3', actor: 'user:1', actor_name: 'Agnes Agent', payload: { number: 'ORD-000003' }, occurred_at: '2026-11-20T10:00:00Z' },
+                  { id: 1, event_type: 'customer.created', entity_type: 'customer', entity_id: '5', actor: 'system', actor_name: null, payload: { name: 'Ana Lima' }, occurred_at: '2026-11-01T10:00:00Z' },
                 ],
           next_cursor: null,
         }),

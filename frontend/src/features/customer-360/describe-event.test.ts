@@ -7,6 +7,7 @@ const entry = (event_type: string, payload: unknown, entity_type = 'order') => (
   entity_type,
   entity_id: '42',
   actor: 'user:3',
+  actor_name: null,
   payload,
   occurred_at: '2026-11-25T10:00:00Z',
 });
@@ -33,5 +34,6 @@ describe('describeActor', () => {
     expect(describeActor('api_client:7')).toBe('API client 7');
     expect(describeActor('user:3')).toBe('user 3');
     expect(describeActor(null)).toBe('unknown');
+    expect(describeActor('user:3', 'Agnes Agent')).toBe('Agnes Agent');
   });
 });

@@ -17,8 +17,9 @@ export function describeEvent(entry: TimelineEntry): string {
   return reason === null ? sentence : `${sentence} — ${reason}`;
 }
 
-/** Who did it, readable: `user:3` stays as is until users are looked up; `system` is the server. */
-export function describeActor(actor: string | null | undefined): string {
+/** Who did it, readable: the user's or client's name when the API knows it; `system` is the server. */
+export function describeActor(actor: string | null | undefined, name?: string | null): string {
+  if (name != null && name !== '') return name;
   if (actor == null) return 'unknown';
   if (actor === 'system') return 'ispbill';
   if (actor.startsWith('api_client:')) return `API client ${actor.slice('api_client:'.length)}`;

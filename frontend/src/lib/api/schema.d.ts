@@ -2605,6 +2605,8 @@ export interface components {
         TimelineEntry: {
             /** @description Who did it: `user:<id>`, `api_client:<id>`, `anonymous` or `system`. */
             actor?: string | null;
+            /** @description The user's or API client's name, when the actor is one that still exists. */
+            actor_name?: string | null;
             entity_id: string;
             /** @description `customer`, `lead`, `order`, `interaction`, … */
             entity_type: string;

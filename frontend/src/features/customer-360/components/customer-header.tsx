@@ -35,7 +35,9 @@ export function CustomerHeader({ overview }: { overview: CustomerOverview }) {
                 {customer.status}
               </Badge>
               <Badge variant="light">{customer.kind}</Badge>
-              <Badge variant="outline">{customerClass.name}</Badge>
+              <Badge variant="outline" title="Customer class: its credit policy applies">
+                {customerClass.name} class
+              </Badge>
             </Group>
             {customer.company_name != null && <Text fw={500}>{customer.company_name}</Text>}
             <Text c="dimmed" size="sm">

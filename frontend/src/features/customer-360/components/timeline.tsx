@@ -51,7 +51,7 @@ export function CustomerTimeline({ customerId }: { customerId: number }) {
                 }
               >
                 <Text size="xs" c="dimmed">
-                  {formatDateTime(e.occurred_at, { seconds: true })} · by {describeActor(e.actor)}
+                  {formatDateTime(e.occurred_at, { seconds: true })} · by {describeActor(e.actor, e.actor_name)}
                 </Text>
               </MantineTimeline.Item>
             ))}
