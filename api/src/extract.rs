@@ -93,16 +93,56 @@ fn has_nul_escape(body: &[u8]) -> bool {
     })
 }
 
+/// The paths (`lines[0].notes`, as serde_path_to_error writes them) of strings holding a
+/// NUL character; a key holding one is named by its object's path.
+fn nul_paths(value: &serde_json::Value, path: String, out: &mut Vec<String>) {
+    use serde_json::Value;
+    match value {
+        Value::String(s) if s.contains('\0') => out.push(path),
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                nul_paths(item, format!("{path}[{i}]"), out);
+            }
+        }
+        Value::Object(map) => {
+            for (key, item) in map {
+                if key.contains('\0') {
+                    out.push(path.clone());
+                    continue;
+                }
+                let child = if path.is_empty() {
+                    key.clone()
+                } else {
+                    format!("{path}.{key}")
+                };
+                nul_paths(item, child, out);
+            }
+        }
+        _ => {}
+    }
+}
+
 /// Parses `body` as `T`, telling syntax errors (400) from shape errors (422, with the path).
 /// PostgreSQL cannot store the NUL character in text, so a string holding one is refused
 /// here (422) rather than failing deep in a query.
 pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
     if has_nul_escape(body) {
-        return Err(ApiError::validation(vec![FieldError::new(
-            "",
-            "invalid",
-            "text may not contain the NUL character (\\u0000)",
-        )]));
+        if let Ok(value) = serde_json::from_slice::<serde_json::Value>(body) {
+            let mut fields = Vec::new();
+            nul_paths(&value, String::new(), &mut fields);
+            return Err(ApiError::validation(
+                fields
+                    .into_iter()
+                    .map(|field| {
+                        FieldError::new(
+                            field,
+                            "invalid",
+                            "text may not contain the NUL character (\\u0000)",
+                        )
+                    })
+                    .collect(),
+            ));
+        }
     }
     let de = &mut serde_json::Deserializer::from_slice(body);
     match serde_path_to_error::deserialize::<_, T>(de) {
@@ -304,5 +344,17 @@ mod tests {
         assert!(has_nul_escape(br#"{"name":"\\\u0000"}"#));
         assert!(!has_nul_escape(br#"{"name":"\\u0000"}"#));
         assert!(!has_nul_escape(br#"{"name":"u0000"}"#));
+    }
+
+    #[test]
+    fn every_string_holding_a_nul_is_named_by_its_path() {
+        let value = serde_json::json!({
+            "name": "ok",
+            "notes": "a\u{0}b",
+            "lines": [{"code": "fine"}, {"code": "\u{0}"}],
+        });
+        let mut paths = Vec::new();
+        nul_paths(&value, String::new(), &mut paths);
+        assert_eq!(paths, ["lines[1].code", "notes"]);
     }
 }

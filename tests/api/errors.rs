@@ -190,5 +190,6 @@ async fn a_nul_character_is_refused_at_the_edge_not_by_the_database() {
         .await;
     assert_eq!(reply.status, 422, "{}", reply.text);
     assert_eq!(reply.problem_code(), "validation_failed");
+    assert_eq!(reply.error_fields(), ["name"]);
     assert_eq!(app.count("leads", ""), 0);
 }

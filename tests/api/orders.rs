@@ -297,6 +297,17 @@ async fn a_draft_can_be_opened_with_its_lines_and_bad_lines_are_named() {
                     "lines": [{"action": "add", "product_id": c.fiber, "promotion_code": "WEL COME"}]}),
         )
         .await;
+    // A NUL character is refused before anything else looks at the request.
+    assert_eq!(reply.status, 422, "{}", reply.text);
+    assert_eq!(reply.error_fields(), ["notes"]);
+    let reply = app
+        .post(
+            "/api/v1/orders",
+            Some(&agent),
+            &json!({"customer_id": customer.id, "channel": "api", "notes": "bell \u{7}",
+                    "lines": [{"action": "add", "product_id": c.fiber, "promotion_code": "WEL COME"}]}),
+        )
+        .await;
     assert_eq!(reply.status, 422, "{}", reply.text);
     assert_eq!(reply.error_fields(), ["notes", "lines[0].promotion_code"]);
     let reply = app
