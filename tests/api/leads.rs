@@ -170,6 +170,21 @@ async fn the_pipeline_moves_forward_and_refuses_what_it_does_not_allow() {
         )
         .await;
     assert_eq!(listed.items().len(), 1, "{}", listed.text);
+    // By name, with no digits to search phones by.
+    let by_name = app
+        .get(
+            &format!(
+                "/api/v1/leads?q={}",
+                listed.items()[0]["name"]
+                    .as_str()
+                    .unwrap()
+                    .replace(' ', "%20")
+            ),
+            Some(&agent),
+        )
+        .await;
+    assert_eq!(by_name.status, 200, "{}", by_name.text);
+    assert_eq!(by_name.items().len(), 1);
     let none = app
         .get("/api/v1/leads?status=qualified", Some(&agent))
         .await;

@@ -316,18 +316,21 @@ pub fn list_leads(
             .replace('_', "\\_");
         let pattern = format!("%{escaped}%");
         let digits: String = q.chars().filter(char::is_ascii_digit).collect();
-        let phone_pattern = if digits.len() >= 3 {
-            format!("%{digits}%")
+        // Phones are searched only with at least three digits; fewer would match them all.
+        query = if digits.len() >= 3 {
+            query.filter(
+                leads::name
+                    .ilike(pattern.clone())
+                    .or(leads::email.ilike(pattern))
+                    .or(leads::phone.like(format!("%{digits}%"))),
+            )
         } else {
-            // Never matches: too few digits to search phones by.
-            "\u{0}".to_owned()
+            query.filter(
+                leads::name
+                    .ilike(pattern.clone())
+                    .or(leads::email.ilike(pattern)),
+            )
         };
-        query = query.filter(
-            leads::name
-                .ilike(pattern.clone())
-                .or(leads::email.ilike(pattern))
-                .or(leads::phone.like(phone_pattern)),
-        );
     }
     if let Some(before) = filter.before_id {
         query = query.filter(leads::id.lt(before));
