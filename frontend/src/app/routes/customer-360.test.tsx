@@ -83,7 +83,7 @@ describe('Customer360Route', () => {
     expect(screen.getByTestId('customer-overdue')).toHaveTextContent('$30.00');
     const orders = screen.getByRole('region', { name: 'Open orders' });
     expect(within(orders).getByText('ORD-000003')).toBeInTheDocument();
-    expect(within(orders).getByText('pending approval')).toBeInTheDocument();
+    expect(within(orders).getByText('needs approval')).toBeInTheDocument();
     expect(screen.getByText(/12 Harbour Road, Portsmouth/)).toBeInTheDocument();
     expect(screen.getByRole('link', { name: 'New order' })).toHaveAttribute('href', '/orders/new?customer=5');
     expect(screen.getByRole('button', { name: 'Log interaction' })).toBeInTheDocument();

@@ -29,6 +29,9 @@ function Empty({ children }: { children: React.ReactNode }) {
   );
 }
 
+/** Short enough for a badge in a narrow column; the order page says it in full. */
+const ORDER_LABEL: Record<string, string> = { pending_approval: 'needs approval' };
+
 const ORDER_COLOR: Record<string, string> = {
   draft: 'gray',
   submitted: 'blue',
@@ -65,8 +68,13 @@ export function OpenOrdersPanel({ overview }: { overview: CustomerOverview }) {
                   </Text>
                 </Table.Td>
                 <Table.Td>
-                  <Badge size="sm" color={ORDER_COLOR[o.status] ?? 'gray'} data-testid="open-order-status">
-                    {o.status.replaceAll('_', ' ')}
+                  <Badge
+                    size="sm"
+                    color={ORDER_COLOR[o.status] ?? 'gray'}
+                    data-testid="open-order-status"
+                    style={{ overflow: 'visible' }}
+                  >
+                    {ORDER_LABEL[o.status] ?? o.status.replaceAll('_', ' ')}
                   </Badge>
                 </Table.Td>
                 <Table.Td ta="right">{formatMoney(o.monthly_total, o.currency)}</Table.Td>
