@@ -25,6 +25,7 @@ lint:
 
 # Unit tests and the black-box HTTP tests; each test gets its own database from a template.
 test-rust:
+	@scripts/ensure-freeradius.sh
 	@base="$$(scripts/ensure-postgres.sh)" && \
 	TEST_DATABASE_URL="$$base/postgres" $(CARGO) test --workspace
 

@@ -15,6 +15,7 @@ mod idempotency;
 mod leads;
 mod operations;
 mod orders;
+mod radius;
 mod schema;
 mod startup;
 mod story;
