@@ -3,9 +3,16 @@
 # copied to WORKDIR, its sql module pointed at DATABASE_URL's schema `radius`, listening on
 # free UDP ports on 127.0.0.1 only (several tests may each run one at once).
 #
+# It also plays the NAS for RFC 5176 (a `coa` listener, the `test_nas` virtual server): a
+# Disconnect-Request or CoA-Request for a user with an open session in radacct is ACKed (a
+# Disconnect also closes that session, as a NAS's Accounting-Stop would); otherwise it is
+# NAKed with Error-Cause = Session-Context-Not-Found. Its secret is the stock localhost
+# client's, `testing123`.
+#
 #   scripts/freeradius.sh DATABASE_URL WORKDIR
 #
-# Prints `AUTH_PORT=… ACCT_PORT=… PID=…` once the server is ready; its log is WORKDIR/log.
+# Prints `AUTH_PORT=… ACCT_PORT=… COA_PORT=… PID=…` once the server is ready; its log is
+# WORKDIR/log.
 # Installs FreeRADIUS from Debian's packages when absent (as root; otherwise prints the
 # command to run).
 set -euo pipefail
@@ -21,15 +28,16 @@ user="${userhost%%@*}"; hostport="${userhost#*@}"; host="${hostport%%:*}"; port=
 free_udp() {
   node -e 'const s=require("dgram").createSocket("udp4");s.bind(0,"127.0.0.1",()=>{console.log(s.address().port);s.close();})'
 }
-auth_port="$(free_udp)"; acct_port="$(free_udp)"
+auth_port="$(free_udp)"; acct_port="$(free_udp)"; coa_port="$(free_udp)"
 while [ "$acct_port" = "$auth_port" ]; do acct_port="$(free_udp)"; done
+while [ "$coa_port" = "$auth_port" ] || [ "$coa_port" = "$acct_port" ]; do coa_port="$(free_udp)"; done
 
 rm -rf "$workdir"; mkdir -p "$workdir/run" "$workdir/logs"
 cp -r /etc/freeradius/3.0 "$workdir/raddb"
 raddb="$workdir/raddb"
-python3 - "$raddb" "$auth_port" "$acct_port" "$host" "$port" "$user" "$dbname" "$workdir" <<'PY'
+python3 - "$raddb" "$auth_port" "$acct_port" "$host" "$port" "$user" "$dbname" "$workdir" "$coa_port" <<'PY'
 import os, re, sys
-raddb, auth, acct, host, port, user, db, work = sys.argv[1:]
+raddb, auth, acct, host, port, user, db, work, coa = sys.argv[1:]
 
 def edit(path, fn):
     with open(path) as f: s = f.read()
@@ -77,13 +85,43 @@ def sql(s):
     return s
 edit(f'{raddb}/mods-available/sql', sql)
 os.symlink('../mods-available/sql', f'{raddb}/mods-enabled/sql')
+
+# The test NAS.
+with open(f'{raddb}/sites-enabled/test_nas', 'w') as f:
+    f.write(f"""
+listen {{
+\ttype = coa
+\tipaddr = 127.0.0.1
+\tport = {coa}
+\tvirtual_server = test_nas
+}}
+server test_nas {{
+\trecv-coa {{
+\t\tif ("%{{sql:SELECT count(*) FROM radacct WHERE username = '%{{User-Name}}' AND acctstoptime IS NULL}}" > 0) {{
+\t\t\tif (&request:Packet-Type == Disconnect-Request) {{
+\t\t\t\t"%{{sql:UPDATE radacct SET acctstoptime = now(), acctterminatecause = 'Admin-Reset' WHERE username = '%{{User-Name}}' AND acctstoptime IS NULL}}"
+\t\t\t}}
+\t\t\tok
+\t\t}}
+\t\telse {{
+\t\t\tupdate reply {{
+\t\t\t\t&Error-Cause := Session-Context-Not-Found
+\t\t\t}}
+\t\t\treject
+\t\t}}
+\t}}
+\tsend-coa {{
+\t\tok
+\t}}
+}}
+""")
 PY
 
 freeradius -X -d "$raddb" >"$workdir/log" 2>&1 &
 pid=$!
 for _ in $(seq 1 100); do
   if grep -q "Ready to process requests" "$workdir/log" 2>/dev/null; then
-    echo "AUTH_PORT=$auth_port ACCT_PORT=$acct_port PID=$pid"
+    echo "AUTH_PORT=$auth_port ACCT_PORT=$acct_port COA_PORT=$coa_port PID=$pid"
     exit 0
   fi
   if ! kill -0 "$pid" 2>/dev/null; then break; fi

@@ -14,6 +14,8 @@ use crate::helpers::spawn_app;
 struct RadiusServer {
     auth_port: u16,
     acct_port: u16,
+    /// Where the test NAS answers Disconnect and CoA requests.
+    coa_port: u16,
     pid: u32,
     workdir: std::path::PathBuf,
 }
@@ -43,6 +45,7 @@ impl RadiusServer {
         RadiusServer {
             auth_port: value("AUTH_PORT") as u16,
             acct_port: value("ACCT_PORT") as u16,
+            coa_port: value("COA_PORT") as u16,
             pid: value("PID"),
             workdir,
         }
@@ -161,4 +164,68 @@ async fn freeradius_writes_accounting_into_the_radius_schema() {
     // Gigawords are folded into 64-bit totals: 1 × 2^32 + 1000.
     assert_eq!(sessions[0].acctinputoctets, Some((1_i64 << 32) + 1000));
     assert_eq!(sessions[0].acctoutputoctets, Some(5000));
+}
+
+#[tokio::test]
+async fn our_disconnect_request_is_acked_for_an_open_session_and_naked_without_one() {
+    use api::radius::client::{send, Nas, SendError};
+    use api::radius::packet::{attr, error_cause, Attribute, Code};
+    use std::time::Duration;
+
+    let app = spawn_app().await;
+    let radius = RadiusServer::start(&app.db.url);
+    let start = radius.send(
+        "acct",
+        "User-Name = alice, Acct-Status-Type = Start, Acct-Session-Id = s-9, \
+         NAS-IP-Address = 127.0.0.1",
+    );
+    assert!(start.contains("Received Accounting-Response"), "{start}");
+    let nas = Nas {
+        address: format!("127.0.0.1:{}", radius.coa_port).parse().unwrap(),
+        secret: b"testing123".to_vec(),
+    };
+    let disconnect = |user: &str| vec![Attribute::text(attr::USER_NAME, user)];
+    let wait = Duration::from_secs(2);
+
+    // alice has an open session: the NAS acknowledges and ends it.
+    let reply = send(&nas, Code::DisconnectRequest, &disconnect("alice"), wait, 2)
+        .await
+        .expect("an answer");
+    assert_eq!(reply.code, Code::DisconnectAck);
+    let open: i64 = diesel::select(diesel::dsl::sql::<diesel::sql_types::BigInt>(
+        "count(*) FROM radius.radacct WHERE username = 'alice' AND acctstoptime IS NULL",
+    ))
+    .get_result(&mut app.conn())
+    .unwrap();
+    assert_eq!(open, 0, "the session was ended");
+
+    // Now there is none: a NAK saying so, which provisioning counts as done.
+    let reply = send(&nas, Code::DisconnectRequest, &disconnect("alice"), wait, 2)
+        .await
+        .expect("an answer");
+    assert_eq!(reply.code, Code::DisconnectNak);
+    assert_eq!(
+        reply
+            .attribute(attr::ERROR_CAUSE)
+            .and_then(Attribute::as_integer),
+        Some(error_cause::SESSION_CONTEXT_NOT_FOUND)
+    );
+
+    // Our answer check is real: with another secret the true NAS's reply does not verify.
+    let impostor = Nas {
+        secret: b"not-the-secret".to_vec(),
+        ..nas.clone()
+    };
+    let refused = send(
+        &impostor,
+        Code::DisconnectRequest,
+        &disconnect("alice"),
+        Duration::from_millis(300),
+        1,
+    )
+    .await;
+    assert!(
+        matches!(refused, Err(SendError::Timeout { .. })),
+        "{refused:?}"
+    );
 }
