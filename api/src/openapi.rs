@@ -39,6 +39,7 @@ use crate::routes;
         (name = "leads", description = "Leads: capture, pipeline, duplicates, merge, conversion"),
         (name = "portal", description = "Public forms of the self-service portal"),
         (name = "orders", description = "Orders: draft, credit check, approval"),
+        (name = "network", description = "NASes: where subscribers connect, and where Disconnect/CoA go"),
         (name = "audit", description = "Who changed what"),
         (name = "operations", description = "Health and readiness"),
     )

@@ -13,6 +13,7 @@ mod errors;
 mod helpers;
 mod idempotency;
 mod leads;
+mod nas;
 mod operations;
 mod orders;
 mod radius;

@@ -323,6 +323,12 @@ pub const POLICIES: &[RoutePolicy] = &[
         CRM_WRITE,
         "orders:write",
     ),
+    // the network: NASes (their secret is write-only)
+    route("GET", "/api/v1/nas", MANAGERS),
+    route("POST", "/api/v1/nas", ADMIN),
+    route("GET", "/api/v1/nas/{id}", MANAGERS),
+    route("PATCH", "/api/v1/nas/{id}", ADMIN),
+    route("DELETE", "/api/v1/nas/{id}", ADMIN),
     // audit
     route("GET", "/api/v1/audit-log", ADMIN),
     // the OpenAPI document itself

@@ -360,6 +360,25 @@ diesel::table! {
     }
 }
 
+// FreeRADIUS's NAS table (schema `radius`); `type` is a Rust keyword, read as `kind`.
+diesel::table! {
+    radius.nas (id) {
+        id -> Int4,
+        nasname -> Text,
+        shortname -> Text,
+        #[sql_name = "type"]
+        kind -> Text,
+        ports -> Nullable<Int4>,
+        secret -> Text,
+        server -> Nullable<Text>,
+        community -> Nullable<Text>,
+        description -> Nullable<Text>,
+        coa_port -> Int4,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
 diesel::joinable!(api_clients -> users (created_by));
 diesel::joinable!(customers -> customer_classes (class_id));
 diesel::joinable!(events -> customers (customer_id));

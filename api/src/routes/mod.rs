@@ -9,6 +9,7 @@ pub mod customer_360;
 pub mod customer_classes;
 pub mod customers;
 pub mod leads;
+pub mod nas;
 pub mod orders;
 pub mod search;
 pub mod system;
@@ -39,6 +40,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .configure(customers::configure)
                 .configure(leads::configure)
                 .configure(orders::configure)
+                .configure(nas::configure)
                 .configure(audit_log::configure),
         );
 }

@@ -11,6 +11,7 @@ pub mod customers;
 pub mod demo;
 pub mod leads;
 pub mod maintenance;
+pub mod nas;
 pub mod orders;
 pub mod search;
 pub mod sessions;
