@@ -25,10 +25,6 @@ pub struct ApiClientPatch {
     pub active: Option<bool>,
 }
 
-fn snapshot(row: &ApiClientRow) -> ApiResult<serde_json::Value> {
-    serde_json::to_value(row).map_err(ApiError::internal)
-}
-
 /// Creates a client; returns it with its secret, which is not stored and cannot be shown again.
 pub fn create_api_client(
     conn: &mut PgConnection,
@@ -60,7 +56,7 @@ pub fn create_api_client(
                 entity_type: "api_client",
                 entity_id: row.id.to_string(),
                 before: None,
-                after: Some(snapshot(&row)?),
+                after: Some(audit::snapshot(&row)?),
                 customer_id: None,
             },
         )?;
@@ -130,8 +126,8 @@ pub fn update_api_client(
                 action: "api_client.updated",
                 entity_type: "api_client",
                 entity_id: id.to_string(),
-                before: Some(snapshot(&before)?),
-                after: Some(snapshot(&after)?),
+                before: Some(audit::snapshot(&before)?),
+                after: Some(audit::snapshot(&after)?),
                 customer_id: None,
             },
         )?;
@@ -183,7 +179,7 @@ pub fn delete_api_client(conn: &mut PgConnection, ctx: &RequestContext, id: i64)
                 action: "api_client.deleted",
                 entity_type: "api_client",
                 entity_id: id.to_string(),
-                before: Some(snapshot(&before)?),
+                before: Some(audit::snapshot(&before)?),
                 after: None,
                 customer_id: None,
             },

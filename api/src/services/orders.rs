@@ -14,7 +14,7 @@ use crate::db::models::CustomerClassRow;
 use crate::db::orders::{NewOrderLineRow, OrderLineRow, OrderRow};
 use crate::db::schema::{
     customer_classes, customers, leads, ledger_entries, order_lines, orders, product_versions,
-    products, promotion_products, promotions, tax_rates,
+    products, promotion_products, promotions,
 };
 use crate::domain::credit::{
     check_order, OrderTotals as CreditTotals, Reason, Standing as CreditStanding,
@@ -26,6 +26,7 @@ use crate::domain::order::{
 };
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::services::audit::{self, Actor, Change};
+use crate::services::catalog;
 use crate::services::customer_classes as customer_classes_service;
 use crate::state::RequestContext;
 
@@ -456,19 +457,7 @@ fn tax_rate_for(
     category: &str,
     today: NaiveDate,
 ) -> ApiResult<Decimal> {
-    Ok(tax_rates::table
-        .filter(tax_rates::zone.eq(zone))
-        .filter(tax_rates::category.eq(category))
-        .filter(tax_rates::valid_from.le(today))
-        .filter(
-            tax_rates::valid_to
-                .is_null()
-                .or(tax_rates::valid_to.gt(today)),
-        )
-        .select(tax_rates::rate)
-        .first(conn)
-        .optional()?
-        .unwrap_or(Decimal::ZERO))
+    Ok(catalog::tax_rate_on(conn, zone, category, today)?.unwrap_or(Decimal::ZERO))
 }
 
 /// A promotion and its terms as they are now; they are frozen on the line it goes on.
@@ -509,7 +498,8 @@ impl AppliedPromotion {
     }
 }
 
-/// Finds the promotion and checks it can apply to this product on this order now.
+/// Finds the promotion (by id or code) and checks, by the catalog's rule, that it can apply
+/// to this product on this order now.
 fn applicable_promotion(
     conn: &mut PgConnection,
     reference: &PromotionRef,
@@ -517,42 +507,19 @@ fn applicable_promotion(
     currency: &str,
     now: DateTime<Utc>,
 ) -> ApiResult<AppliedPromotion> {
-    type PromoCols = (
-        i64,
-        String,
-        String,
-        Decimal,
-        Option<String>,
-        DateTime<Utc>,
-        Option<DateTime<Utc>>,
-        bool,
-        Option<i32>,
-    );
-    let select = (
-        promotions::id,
-        promotions::name,
-        promotions::kind,
-        promotions::value,
-        promotions::currency,
-        promotions::valid_from,
-        promotions::valid_to,
-        promotions::active,
-        promotions::cycles,
-    );
-    let found: Option<PromoCols> = match reference {
+    let found: Option<i64> = match reference {
         PromotionRef::Id(id) => promotions::table
             .find(*id)
-            .select(select)
+            .select(promotions::id)
             .first(conn)
             .optional()?,
         PromotionRef::Code(code) => promotions::table
             .filter(promotions::code.eq(code.to_ascii_uppercase()))
-            .select(select)
+            .select(promotions::id)
             .first(conn)
             .optional()?,
     };
-    let Some((id, name, kind, value, promo_currency, valid_from, valid_to, active, cycles)) = found
-    else {
+    let Some(id) = found else {
         let what = match reference {
             PromotionRef::Id(id) => format!("promotion {id}"),
             PromotionRef::Code(code) => format!("promotion code {code}"),
@@ -562,38 +529,16 @@ fn applicable_promotion(
             format!("there is no {what}"),
         ));
     };
-    let refuse = |why: &str| {
-        Err(unprocessable(
-            "promotion_not_applicable",
-            format!("{name} cannot be applied: {why}"),
-        ))
-    };
-    if !active {
-        return refuse("it is not active");
-    }
-    if valid_from > now || valid_to.is_some_and(|to| to <= now) {
-        return refuse("it is outside its validity dates");
-    }
-    let eligible: i64 = promotion_products::table
-        .filter(promotion_products::promotion_id.eq(id))
-        .filter(promotion_products::product_id.eq(product_id))
-        .count()
-        .get_result(conn)?;
-    if eligible == 0 {
-        return refuse("the product is not eligible for it");
-    }
-    let discount = if kind == "percent" {
-        Discount::Percent(value)
+    let promotion = catalog::applicable_promotion(conn, id, product_id, currency, now)?;
+    let discount = if promotion.kind == "percent" {
+        Discount::Percent(promotion.value)
     } else {
-        if promo_currency.as_deref() != Some(currency) {
-            return refuse("it is in another currency");
-        }
-        Discount::AmountPerUnit(value)
+        Discount::AmountPerUnit(promotion.value)
     };
     Ok(AppliedPromotion {
         id,
         discount,
-        cycles,
+        cycles: promotion.cycles,
     })
 }
 
