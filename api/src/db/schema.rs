@@ -307,6 +307,7 @@ diesel::table! {
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
         version -> Int4,
+        ip_pool_id -> Nullable<Int8>,
     }
 }
 
@@ -359,6 +360,160 @@ diesel::table! {
         names -> Text,
     }
 }
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use diesel::pg::sql_types::{Cidr, Inet};
+
+    ip_pools (id) {
+        id -> Int8,
+        name -> Text,
+        network -> Cidr,
+        first_address -> Inet,
+        last_address -> Inet,
+        description -> Nullable<Text>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use diesel::pg::sql_types::Inet;
+
+    subscriptions (id) {
+        id -> Int8,
+        customer_id -> Int8,
+        order_id -> Int8,
+        order_line_id -> Int8,
+        kind -> Text,
+        parent_id -> Nullable<Int8>,
+        product_id -> Int8,
+        product_version_id -> Int8,
+        status -> Text,
+        quantity -> Int4,
+        currency -> Bpchar,
+        unit_monthly -> Numeric,
+        discount_monthly -> Numeric,
+        started_at -> Nullable<Timestamptz>,
+        ended_at -> Nullable<Timestamptz>,
+        contract_end_on -> Nullable<Date>,
+        billing_anchor_day -> Int4,
+        username -> Nullable<Text>,
+        password -> Nullable<Text>,
+        radius_group -> Nullable<Text>,
+        static_ip -> Nullable<Inet>,
+        ip_pool_id -> Nullable<Int8>,
+        service_address_id -> Nullable<Int8>,
+        suspend_reason -> Nullable<Text>,
+        suspended_at -> Nullable<Timestamptz>,
+        pending_version_id -> Nullable<Int8>,
+        pending_change_on -> Nullable<Date>,
+        termination_reason -> Nullable<Text>,
+        early_termination_fee -> Nullable<Numeric>,
+        version -> Int4,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    provisioning_jobs (id) {
+        id -> Int8,
+        subscription_id -> Int8,
+        action -> Text,
+        status -> Text,
+        payload -> Jsonb,
+        attempts -> Int4,
+        max_attempts -> Int4,
+        next_attempt_at -> Timestamptz,
+        locked_until -> Nullable<Timestamptz>,
+        last_error -> Nullable<Text>,
+        log -> Jsonb,
+        created_by -> Text,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        finished_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    radius.radcheck (id) {
+        id -> Int4,
+        username -> Text,
+        attribute -> Text,
+        op -> Varchar,
+        value -> Text,
+    }
+}
+
+diesel::table! {
+    radius.radreply (id) {
+        id -> Int4,
+        username -> Text,
+        attribute -> Text,
+        op -> Varchar,
+        value -> Text,
+    }
+}
+
+diesel::table! {
+    radius.radgroupcheck (id) {
+        id -> Int4,
+        groupname -> Text,
+        attribute -> Text,
+        op -> Varchar,
+        value -> Text,
+    }
+}
+
+diesel::table! {
+    radius.radgroupreply (id) {
+        id -> Int4,
+        groupname -> Text,
+        attribute -> Text,
+        op -> Varchar,
+        value -> Text,
+    }
+}
+
+diesel::table! {
+    radius.radusergroup (id) {
+        id -> Int4,
+        username -> Text,
+        groupname -> Text,
+        priority -> Int4,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use diesel::pg::sql_types::Inet;
+
+    radius.radacct (radacctid) {
+        radacctid -> Int8,
+        acctsessionid -> Text,
+        acctuniqueid -> Text,
+        username -> Nullable<Text>,
+        nasipaddress -> Inet,
+        nasportid -> Nullable<Text>,
+        acctstarttime -> Nullable<Timestamptz>,
+        acctupdatetime -> Nullable<Timestamptz>,
+        acctstoptime -> Nullable<Timestamptz>,
+        acctsessiontime -> Nullable<Int8>,
+        acctinputoctets -> Nullable<Int8>,
+        acctoutputoctets -> Nullable<Int8>,
+        callingstationid -> Nullable<Text>,
+        acctterminatecause -> Nullable<Text>,
+        framedipaddress -> Nullable<Inet>,
+    }
+}
+
+diesel::joinable!(subscriptions -> customers (customer_id));
+diesel::joinable!(subscriptions -> orders (order_id));
+diesel::joinable!(subscriptions -> products (product_id));
+diesel::joinable!(provisioning_jobs -> subscriptions (subscription_id));
+diesel::joinable!(products -> ip_pools (ip_pool_id));
 
 // FreeRADIUS's NAS table (schema `radius`); `type` is a Rust keyword, read as `kind`.
 diesel::table! {
@@ -424,6 +579,16 @@ diesel::allow_tables_to_appear_in_same_query!(
     refresh_tokens,
     tax_rates,
     users,
+    subscriptions,
+    provisioning_jobs,
+    ip_pools,
+    nas,
+    radacct,
+    radcheck,
+    radreply,
+    radusergroup,
+    radgroupreply,
+    radgroupcheck,
 );
 
 diesel::table! {
