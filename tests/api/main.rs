@@ -17,6 +17,7 @@ mod nas;
 mod operations;
 mod orders;
 mod radius;
+mod radius_server;
 mod schema;
 mod startup;
 mod story;

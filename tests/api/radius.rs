@@ -2,93 +2,11 @@
 //! `scripts/freeradius.sh` on the test's own database): the `radius` schema our migration
 //! creates is the one FreeRADIUS's stock rlm_sql queries read and write.
 
-use std::io::Write;
-use std::process::{Command, Stdio};
-
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 
 use crate::helpers::spawn_app;
-
-/// A FreeRADIUS serving one test database; stopped when dropped.
-struct RadiusServer {
-    auth_port: u16,
-    acct_port: u16,
-    /// Where the test NAS answers Disconnect and CoA requests.
-    coa_port: u16,
-    pid: u32,
-    workdir: std::path::PathBuf,
-}
-
-impl RadiusServer {
-    fn start(database_url: &str) -> Self {
-        let workdir = std::env::temp_dir().join(format!("ispbill-radius-{}", uuid::Uuid::new_v4()));
-        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/freeradius.sh");
-        let out = Command::new(script)
-            .arg(database_url)
-            .arg(&workdir)
-            .output()
-            .expect("scripts/freeradius.sh runs");
-        assert!(
-            out.status.success(),
-            "FreeRADIUS did not start: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let stdout = String::from_utf8_lossy(&out.stdout);
-        let value = |key: &str| -> u32 {
-            stdout
-                .split_whitespace()
-                .find_map(|kv| kv.strip_prefix(key)?.strip_prefix('='))
-                .and_then(|v| v.parse().ok())
-                .unwrap_or_else(|| panic!("{key} missing from {stdout}"))
-        };
-        RadiusServer {
-            auth_port: value("AUTH_PORT") as u16,
-            acct_port: value("ACCT_PORT") as u16,
-            coa_port: value("COA_PORT") as u16,
-            pid: value("PID"),
-            workdir,
-        }
-    }
-
-    /// Sends one request with `radclient` (secret of the stock localhost client) and
-    /// returns its output: the reply's code and attributes.
-    fn send(&self, kind: &str, attributes: &str) -> String {
-        let port = if kind == "acct" {
-            self.acct_port
-        } else {
-            self.auth_port
-        };
-        let mut child = Command::new("radclient")
-            .args(["-x", "-r", "1", "-t", "2"])
-            .arg(format!("127.0.0.1:{port}"))
-            .args([kind, "testing123"])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("radclient runs");
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(attributes.as_bytes())
-            .unwrap();
-        let out = child.wait_with_output().unwrap();
-        format!(
-            "{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        )
-    }
-}
-
-impl Drop for RadiusServer {
-    fn drop(&mut self) {
-        let _ = Command::new("kill").arg(self.pid.to_string()).status();
-        let _ = std::fs::remove_dir_all(&self.workdir);
-    }
-}
+use crate::radius_server::RadiusServer;
 
 #[tokio::test]
 async fn freeradius_authenticates_from_the_radius_schema_and_applies_the_plan_group() {
