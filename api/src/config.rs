@@ -9,6 +9,8 @@ use std::path::PathBuf;
 
 use thiserror::Error;
 
+use crate::domain::subscription::{DowngradePolicy, SuspendMode};
+
 /// Where the server runs; production refuses development defaults.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Environment {
@@ -63,6 +65,46 @@ pub struct Config {
     /// `PORTAL_LEADS_PER_HOUR`: leads the public portal form takes from one client address
     /// per hour (default 10).
     pub portal_leads_per_hour: i64,
+    /// Provisioning: the job worker and what it writes to FreeRADIUS.
+    pub provisioning: ProvisioningConfig,
+}
+
+/// How provisioning jobs run and what the FreeRADIUS adapter writes.
+#[derive(Debug, Clone)]
+pub struct ProvisioningConfig {
+    /// `PROVISIONING_WORKERS`: jobs run at once in this process (default 2; 0 runs none,
+    /// for a process that only serves the API).
+    pub workers: usize,
+    /// `PROVISIONING_POLL_MS`: how often an idle worker looks for due jobs (default 1000);
+    /// jobs created by this process wake it at once.
+    pub poll_ms: u64,
+    /// `PROVISIONING_MAX_ATTEMPTS`: tries before a job is marked failed (default 8).
+    pub max_attempts: i32,
+    /// `PROVISIONING_BACKOFF_SECS`: wait after the first failure, doubled each time up to an
+    /// hour (default 10).
+    pub backoff_secs: u64,
+    /// `SUSPEND_MODE`: `reject` (Access-Reject with a message, sessions disconnected) or
+    /// `walled_garden` (a captive pool and low rate, sessions changed by CoA).
+    pub suspend_mode: SuspendMode,
+    /// `SUSPEND_MESSAGE`: the Reply-Message of a suspended subscriber's Access-Reject.
+    pub suspend_message: String,
+    /// `WALLED_GARDEN_POOL`, `WALLED_GARDEN_RATE`: Framed-Pool and Mikrotik-Rate-Limit of the
+    /// walled garden (defaults `walled-garden`, `256k/256k`).
+    pub walled_garden_pool: String,
+    pub walled_garden_rate: String,
+    /// `THROTTLE_RATE`: Mikrotik-Rate-Limit of a subscriber over their data cap (`1M/1M`).
+    pub throttle_rate: String,
+    /// `RADIUS_FRAMED_POOL`: the address pool plans hand out (none: the NAS decides).
+    pub framed_pool: Option<String>,
+    /// `RADIUS_INTERIM_INTERVAL`: Acct-Interim-Interval sent to every subscriber, in seconds
+    /// (default 300).
+    pub interim_interval: u32,
+    /// `COA_TIMEOUT_MS` and `COA_ATTEMPTS`: how long to wait for a NAS's answer to a
+    /// Disconnect/CoA request, and how often to send it within one job attempt (1000, 3).
+    pub coa_timeout_ms: u64,
+    pub coa_attempts: u32,
+    /// `DOWNGRADE_POLICY`: `next_cycle` (default) or `immediate`.
+    pub downgrade_policy: DowngradePolicy,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -177,6 +219,40 @@ impl Config {
                 .map(|c| c.trim_start_matches('+').to_owned())
                 .unwrap_or_else(|| "1".to_owned()),
             portal_leads_per_hour: parse(&lookup, "PORTAL_LEADS_PER_HOUR", 10)?,
+            provisioning: ProvisioningConfig {
+                workers: parse(&lookup, "PROVISIONING_WORKERS", 2)?,
+                poll_ms: parse(&lookup, "PROVISIONING_POLL_MS", 1000)?,
+                max_attempts: parse(&lookup, "PROVISIONING_MAX_ATTEMPTS", 8)?,
+                backoff_secs: parse(&lookup, "PROVISIONING_BACKOFF_SECS", 10)?,
+                suspend_mode: match lookup("SUSPEND_MODE") {
+                    None => SuspendMode::Reject,
+                    Some(v) => SuspendMode::parse(&v).ok_or(ConfigError::Invalid {
+                        name: "SUSPEND_MODE",
+                        value: v,
+                        reason: "expected reject or walled_garden",
+                    })?,
+                },
+                suspend_message: lookup("SUSPEND_MESSAGE").unwrap_or_else(|| {
+                    "Service suspended: please contact customer care".to_owned()
+                }),
+                walled_garden_pool: lookup("WALLED_GARDEN_POOL")
+                    .unwrap_or_else(|| "walled-garden".to_owned()),
+                walled_garden_rate: lookup("WALLED_GARDEN_RATE")
+                    .unwrap_or_else(|| "256k/256k".to_owned()),
+                throttle_rate: lookup("THROTTLE_RATE").unwrap_or_else(|| "1M/1M".to_owned()),
+                framed_pool: lookup("RADIUS_FRAMED_POOL"),
+                interim_interval: parse(&lookup, "RADIUS_INTERIM_INTERVAL", 300)?,
+                coa_timeout_ms: parse(&lookup, "COA_TIMEOUT_MS", 1000)?,
+                coa_attempts: parse(&lookup, "COA_ATTEMPTS", 3)?,
+                downgrade_policy: match lookup("DOWNGRADE_POLICY") {
+                    None => DowngradePolicy::NextCycle,
+                    Some(v) => DowngradePolicy::parse(&v).ok_or(ConfigError::Invalid {
+                        name: "DOWNGRADE_POLICY",
+                        value: v,
+                        reason: "expected next_cycle or immediate",
+                    })?,
+                },
+            },
         };
         config.check_ranges()?;
         Ok(config)
@@ -185,7 +261,14 @@ impl Config {
     /// Zero or negative sizes and durations would panic deep inside a library or silently
     /// disable a protection; refuse them at startup with the variable's name.
     fn check_ranges(&self) -> Result<(), ConfigError> {
-        let positive: [(&'static str, i64); 8] = [
+        let p = &self.provisioning;
+        let positive: [(&'static str, i64); 14] = [
+            ("PROVISIONING_POLL_MS", p.poll_ms as i64),
+            ("PROVISIONING_MAX_ATTEMPTS", i64::from(p.max_attempts)),
+            ("PROVISIONING_BACKOFF_SECS", p.backoff_secs as i64),
+            ("RADIUS_INTERIM_INTERVAL", i64::from(p.interim_interval)),
+            ("COA_TIMEOUT_MS", p.coa_timeout_ms as i64),
+            ("COA_ATTEMPTS", i64::from(p.coa_attempts)),
             ("DB_POOL_SIZE", i64::from(self.db_pool_size)),
             ("WORKERS", self.workers as i64),
             ("ACCESS_TOKEN_TTL_SECS", self.access_token_ttl_secs),

@@ -70,7 +70,7 @@ impl Application {
                     now,
                 )?;
                 let demo = if config.demo_data {
-                    services::demo::seed_demo(&mut conn, "USD", now)?
+                    services::demo::seed_demo(&mut conn, "USD", now, &config.provisioning)?
                 } else {
                     None
                 };
@@ -79,6 +79,13 @@ impl Application {
             .await??
         };
         workers::spawn_maintenance(pool.clone(), clock.clone(), config.login_window_secs);
+        let provisioning_wakeup = Arc::new(tokio::sync::Notify::new());
+        workers::spawn_provisioning(
+            pool.clone(),
+            clock.clone(),
+            config.provisioning.clone(),
+            provisioning_wakeup.clone(),
+        );
         let listener = TcpListener::bind((config.host.as_str(), config.port))?;
         let port = listener.local_addr()?.port();
         let state = web::Data::new(AppState {
@@ -90,6 +97,7 @@ impl Application {
             config: Arc::new(config.clone()),
             pool: pool.clone(),
             clock,
+            provisioning_wakeup,
         });
         let metrics = web::Data::new(Metrics::new()?);
         let doc = openapi::document();

@@ -39,7 +39,8 @@ use crate::routes;
         (name = "leads", description = "Leads: capture, pipeline, duplicates, merge, conversion"),
         (name = "portal", description = "Public forms of the self-service portal"),
         (name = "orders", description = "Orders: draft, credit check, approval"),
-        (name = "network", description = "NASes: where subscribers connect, and where Disconnect/CoA go"),
+        (name = "network", description = "NASes (where subscribers connect, and where Disconnect/CoA go) and static address pools"),
+        (name = "subscriptions", description = "Services on the network: suspend, restore, change plan, terminate; provisioning jobs; sessions"),
         (name = "audit", description = "Who changed what"),
         (name = "operations", description = "Health and readiness"),
     )

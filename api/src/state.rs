@@ -24,6 +24,15 @@ pub struct AppState {
     pub idempotency_key: Vec<u8>,
     /// Recent answers of the per-request account check; told when accounts change.
     pub validity: ValidityCache,
+    /// Told when a request queued provisioning jobs, so a worker picks them up at once.
+    pub provisioning_wakeup: Arc<tokio::sync::Notify>,
+}
+
+impl AppState {
+    /// Wakes a provisioning worker (call after the transaction that queued jobs committed).
+    pub fn wake_provisioning(&self) {
+        self.provisioning_wakeup.notify_one();
+    }
 }
 
 pub type State = web::Data<AppState>;

@@ -97,6 +97,10 @@ pub struct ProductBuilder {
     tax_category: &'static str,
     monthly: Decimal,
     one_time: Decimal,
+    speeds: Option<(i32, i32)>,
+    contract: (i32, Decimal),
+    data_cap_gb: Option<i32>,
+    ip_pool_id: Option<i64>,
 }
 
 pub struct BuiltProduct {
@@ -113,12 +117,40 @@ impl ProductBuilder {
             tax_category: "telecom",
             monthly: monthly.parse().expect("a decimal"),
             one_time: Decimal::ZERO,
+            speeds: Some((100, 20)),
+            contract: (0, Decimal::ZERO),
+            data_cap_gb: None,
+            ip_pool_id: None,
         }
+    }
+
+    /// Download and upload in Mbit/s (plans default to 100/20).
+    pub fn speeds(mut self, download: i32, upload: i32) -> Self {
+        self.speeds = Some((download, upload));
+        self
+    }
+
+    /// A minimum term and the fee for leaving inside it.
+    pub fn contract(mut self, months: i32, early_termination_fee: &str) -> Self {
+        self.contract = (months, early_termination_fee.parse().expect("a decimal"));
+        self
+    }
+
+    pub fn data_cap_gb(mut self, gb: i32) -> Self {
+        self.data_cap_gb = Some(gb);
+        self
+    }
+
+    /// Subscriptions get a static address from this pool.
+    pub fn ip_pool(mut self, pool_id: i64) -> Self {
+        self.ip_pool_id = Some(pool_id);
+        self
     }
 
     pub fn addon(code: &str, monthly: &str) -> Self {
         ProductBuilder {
             kind: "addon",
+            speeds: None,
             ..ProductBuilder::plan(code, monthly)
         }
     }
@@ -131,6 +163,10 @@ impl ProductBuilder {
             tax_category: "services",
             monthly: Decimal::ZERO,
             one_time: price.parse().expect("a decimal"),
+            speeds: None,
+            contract: (0, Decimal::ZERO),
+            data_cap_gb: None,
+            ip_pool_id: None,
         }
     }
 
@@ -155,6 +191,7 @@ impl ProductBuilder {
                 products::service.eq(plan.then_some("internet")),
                 products::name.eq(format!("Test {}", self.code)),
                 products::tax_category.eq(self.tax_category),
+                products::ip_pool_id.eq(self.ip_pool_id),
                 products::created_at.eq(now),
                 products::updated_at.eq(now),
             ))
@@ -168,8 +205,11 @@ impl ProductBuilder {
                 product_versions::currency.eq("USD"),
                 product_versions::monthly_price.eq(self.monthly),
                 product_versions::one_time_price.eq(self.one_time),
-                product_versions::download_mbps.eq(plan.then_some(100)),
-                product_versions::upload_mbps.eq(plan.then_some(20)),
+                product_versions::download_mbps.eq(self.speeds.map(|s| s.0)),
+                product_versions::upload_mbps.eq(self.speeds.map(|s| s.1)),
+                product_versions::contract_months.eq(self.contract.0),
+                product_versions::early_termination_fee.eq(self.contract.1),
+                product_versions::data_cap_gb.eq(self.data_cap_gb),
                 product_versions::valid_from.eq(now),
                 product_versions::created_at.eq(now),
             ))

@@ -1120,9 +1120,14 @@ async fn staff_and_crms_with_the_catalog_scope_read_it_and_customers_do_not() {
 #[tokio::test]
 async fn the_demo_catalog_reads_back_through_the_api() {
     let app = spawn_app().await;
-    let seeded = api::services::demo::seed_demo(&mut app.conn(), "USD", app.clock_now())
-        .unwrap()
-        .expect("an empty database is seeded");
+    let seeded = api::services::demo::seed_demo(
+        &mut app.conn(),
+        "USD",
+        app.clock_now(),
+        &app.config.provisioning,
+    )
+    .unwrap()
+    .expect("an empty database is seeded");
     assert_eq!(seeded.plans, 4);
     let agent = app.token_as(Role::Agent);
     let products = app.get("/api/v1/products", Some(&agent)).await;

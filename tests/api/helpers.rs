@@ -157,6 +157,11 @@ pub fn test_config(db: &TestDb) -> Config {
     config.admin_email = ADMIN_EMAIL.into();
     config.admin_password = Some(ADMIN_PASSWORD.into());
     config.static_dir = None;
+    // Provisioning answers within a test's patience: a NAS that does not answer is given
+    // up on quickly, and an idle worker looks again soon (the clock may have moved).
+    config.provisioning.poll_ms = 100;
+    config.provisioning.coa_timeout_ms = 300;
+    config.provisioning.coa_attempts = 2;
     config
 }
 

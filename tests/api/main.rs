@@ -16,6 +16,7 @@ mod leads;
 mod nas;
 mod operations;
 mod orders;
+mod provisioning;
 mod radius;
 mod radius_server;
 mod schema;

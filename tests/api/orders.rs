@@ -490,7 +490,8 @@ async fn a_small_order_is_approved_at_once_and_then_frozen() {
         )
         .await;
     assert_eq!(reply.status, 200, "{}", reply.text);
-    assert_eq!(reply.body["status"], "approved");
+    // Approved, and at once fulfilled: its plan is being provisioned.
+    assert_eq!(reply.body["status"], "provisioning");
     let check = &reply.body["credit_check"];
     assert_eq!(check["outcome"], "approved");
     assert_eq!(check["reasons"], json!([]));
@@ -531,25 +532,31 @@ async fn a_small_order_is_approved_at_once_and_then_frozen() {
         .await;
     assert_eq!(reply.status, 409);
     assert_eq!(reply.problem_code(), "invalid_transition");
-    assert!(reply.body["detail"]
-        .as_str()
-        .unwrap()
-        .contains("from approved to submitted"));
+    // Provisioning, or already completed if the worker activated the plan meanwhile.
+    let detail = reply.body["detail"].as_str().unwrap();
+    assert!(
+        detail.contains("from provisioning to submitted")
+            || detail.contains("from completed to submitted"),
+        "{detail}"
+    );
 
     let kinds: Vec<String> = events_of(&app, customer.id)
         .into_iter()
         .map(|e| e.0)
         .collect();
     assert_eq!(
-        kinds,
+        kinds[..6],
         [
             "order.created",
             "order.line_added",
             "order.submitted",
-            "order.approved"
+            "order.approved",
+            "subscription.created",
+            "order.provisioning",
         ]
     );
-    // An approved order can still be cancelled, with a reason, by an agent.
+    // Once it is being provisioned the order cannot be cancelled: the service it made is
+    // ended by terminating the subscription.
     let reply = app
         .post(
             &format!("/api/v1/orders/{order}/cancel"),
@@ -557,17 +564,7 @@ async fn a_small_order_is_approved_at_once_and_then_frozen() {
             &json!({"reason": "Customer changed their mind"}),
         )
         .await;
-    assert_eq!(reply.status, 200, "{}", reply.text);
-    assert_eq!(reply.body["status"], "cancelled");
-    assert_eq!(reply.body["decision_reason"], "Customer changed their mind");
-    assert!(reply.body["cancelled_at"].is_string());
-    let reply = app
-        .post(
-            &format!("/api/v1/orders/{order}/cancel"),
-            Some(&agent),
-            &json!({"reason": "again"}),
-        )
-        .await;
+    assert_eq!(reply.status, 409, "{}", reply.text);
     assert_eq!(reply.problem_code(), "invalid_transition");
 }
 
@@ -675,7 +672,7 @@ async fn a_big_business_order_waits_for_a_manager_who_approves_it_with_a_reason(
         )
         .await;
     assert_eq!(reply.status, 200, "{}", reply.text);
-    assert_eq!(reply.body["status"], "approved");
+    assert_eq!(reply.body["status"], "provisioning");
     assert_eq!(reply.body["decided_by"], manager_user.id);
     assert_eq!(
         reply.body["decision_reason"],
@@ -697,16 +694,22 @@ async fn a_big_business_order_waits_for_a_manager_who_approves_it_with_a_reason(
     let events = events_of(&app, customer.id);
     let kinds: Vec<&str> = events.iter().map(|e| e.0.as_str()).collect();
     assert_eq!(
-        kinds,
+        kinds[..7],
         [
             "order.created",
             "order.line_added",
             "order.submitted",
             "order.pending_approval",
-            "order.approved"
+            "order.approved",
+            // Approval fulfils the order (the activation follows from the worker).
+            "subscription.created",
+            "order.provisioning",
         ]
     );
-    assert!(events.iter().all(|e| e.1 == order.to_string()));
+    assert!(events
+        .iter()
+        .filter(|e| e.0.starts_with("order."))
+        .all(|e| e.1 == order.to_string()));
     {
         use api::db::schema::events;
         let payload: Value = events::table
@@ -1206,14 +1209,14 @@ async fn the_list_filters_by_status_and_customer_and_pages_newest_first() {
     let drafts = list("?status=draft".into()).await;
     assert_eq!(drafts.items().len(), 2);
     assert_eq!(
-        list("?status=draft&status=approved".into())
+        list("?status=draft&status=provisioning&status=completed".into())
             .await
             .items()
             .len(),
         3
     );
     assert_eq!(
-        list("?status=approved,cancelled".into())
+        list("?status=provisioning,completed,cancelled".into())
             .await
             .items()
             .len(),
@@ -1274,7 +1277,12 @@ async fn the_demo_isp_has_an_order_in_each_state_a_new_user_meets() {
         1
     );
     assert_eq!(app.count("orders", "status = 'draft'"), 1);
-    assert_eq!(app.count("orders", "status = 'approved'"), 1);
+    // The auto-approved order went on to provisioning (and completes once its plan is live).
+    assert_eq!(
+        app.count("orders", "status IN ('provisioning', 'completed')"),
+        1
+    );
+    assert_eq!(app.count("subscriptions", "TRUE"), 1);
     assert_eq!(app.count("orders", "status = 'pending_approval'"), 1);
     // The business order is over its class's threshold and carries the deposit.
     assert_eq!(

@@ -90,7 +90,8 @@ async fn a_crm_takes_a_lead_to_an_approved_order_through_the_api() {
         )
         .await;
     assert_eq!(approved.status, 200, "{}", approved.text);
-    assert_eq!(approved.body["status"], "approved");
+    // Approval fulfils the order: its lines are subscriptions being provisioned.
+    assert_eq!(approved.body["status"], "provisioning");
 
     // The CRM finds the customer by e-mail and reads the 360° view and the timeline.
     let found = app
@@ -107,9 +108,37 @@ async fn a_crm_takes_a_lead_to_an_approved_order_through_the_api() {
     let o = &overview.body;
     assert_eq!(o["customer"]["email"], "story.customer@example.net");
     assert_eq!(o["customer"]["phone"], "+15550190003");
-    assert_eq!(o["open_orders"][0]["number"], number.as_str());
-    assert_eq!(o["open_orders"][0]["status"], "approved");
-    assert_eq!(o["open_orders"][0]["monthly_total"], "400.00");
+    // The approved order became a service on the network; once it is live the order is
+    // completed and leaves the open orders.
+    let service = &o["active_services"][0];
+    assert_eq!(service["kind"], "plan", "{}", overview.text);
+    assert!(service["username"].is_string());
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let order = loop {
+        let order = app
+            .get(&format!("/api/v1/orders/{order_id}"), Some(&crm))
+            .await;
+        if order.body["status"] == "completed" {
+            break order;
+        }
+        assert!(std::time::Instant::now() < deadline, "{}", order.text);
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    };
+    assert_eq!(order.body["number"], number.as_str());
+    assert_eq!(
+        order.body["totals"]["monthly_total"], "400.00",
+        "{}",
+        order.text
+    );
+    let overview = app
+        .get(
+            &format!("/api/v1/customers/{customer_id}/overview"),
+            Some(&crm),
+        )
+        .await;
+    let o = &overview.body;
+    assert_eq!(o["open_orders"], json!([]));
+    assert_eq!(o["active_services"][0]["status"], "active");
     assert_eq!(o["source_leads"][0]["id"], lead_id);
     assert_eq!(o["addresses"][0]["line1"], "5 Api Avenue");
     let timeline = app
@@ -129,14 +158,23 @@ async fn a_crm_takes_a_lead_to_an_approved_order_through_the_api() {
         "order.submitted",
         "order.pending_approval",
         "order.approved",
+        "subscription.created",
+        "order.provisioning",
+        "subscription.activated",
+        "order.completed",
     ] {
         assert!(
             story.contains(&expected),
             "{expected} missing from {story:?}"
         );
     }
-    assert_eq!(story[0], "order.approved", "newest first");
-    let approval = &timeline.items()[0];
+    let at = |kind: &str| story.iter().position(|k| *k == kind).unwrap();
+    assert!(at("order.approved") < at("order.created"), "newest first");
+    let approval = timeline
+        .items()
+        .iter()
+        .find(|e| e["event_type"] == "order.approved")
+        .unwrap();
     assert!(approval["actor"].as_str().unwrap().starts_with("user:"));
     assert_eq!(approval["actor_name"], "Test manager");
     let conversion = timeline

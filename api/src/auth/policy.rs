@@ -65,6 +65,12 @@ const STAFF_AND_INTEGRATIONS: Access =
 /// write.
 const CRM_WRITE: Access = Access::Roles(&[Admin, Manager, Agent, Integration]);
 
+/// Suspending and restoring service: the CRM roles and finance (non-payment).
+const SERVICE_WRITE: Access = Access::Roles(&[Admin, Manager, Agent, Finance, Integration]);
+
+/// Reading a subscriber's network password: the people who give it to the customer.
+const CREDENTIALS: Access = Access::Roles(&[Admin, Manager, Agent]);
+
 /// Every API route. Keep it sorted by area, then path.
 pub const POLICIES: &[RoutePolicy] = &[
     // auth
@@ -323,6 +329,56 @@ pub const POLICIES: &[RoutePolicy] = &[
         CRM_WRITE,
         "orders:write",
     ),
+    // subscriptions, provisioning jobs, address pools
+    scoped(
+        "GET",
+        "/api/v1/customers/{id}/subscriptions",
+        STAFF_AND_INTEGRATIONS,
+        "customers:read",
+    ),
+    scoped(
+        "GET",
+        "/api/v1/subscriptions/{id}",
+        STAFF_AND_INTEGRATIONS,
+        "customers:read",
+    ),
+    scoped(
+        "POST",
+        "/api/v1/subscriptions/{id}/suspend",
+        SERVICE_WRITE,
+        "subscriptions:write",
+    ),
+    scoped(
+        "POST",
+        "/api/v1/subscriptions/{id}/restore",
+        SERVICE_WRITE,
+        "subscriptions:write",
+    ),
+    scoped(
+        "POST",
+        "/api/v1/subscriptions/{id}/change-plan",
+        CRM_WRITE,
+        "subscriptions:write",
+    ),
+    scoped(
+        "POST",
+        "/api/v1/subscriptions/{id}/terminate",
+        CRM_WRITE,
+        "subscriptions:write",
+    ),
+    route("GET", "/api/v1/subscriptions/{id}/credentials", CREDENTIALS),
+    scoped(
+        "GET",
+        "/api/v1/subscriptions/{id}/sessions",
+        STAFF_AND_INTEGRATIONS,
+        "customers:read",
+    ),
+    route("GET", "/api/v1/provisioning-jobs", STAFF),
+    route("GET", "/api/v1/provisioning-jobs/{id}", STAFF),
+    route("POST", "/api/v1/provisioning-jobs/{id}/retry", MANAGERS),
+    route("GET", "/api/v1/ip-pools", MANAGERS),
+    route("POST", "/api/v1/ip-pools", ADMIN),
+    route("DELETE", "/api/v1/ip-pools/{id}", ADMIN),
     // the network: NASes (their secret is write-only)
     route("GET", "/api/v1/nas", MANAGERS),
     route("POST", "/api/v1/nas", ADMIN),
@@ -367,6 +423,7 @@ pub const SCOPES: &[&str] = &[
     "orders:read",
     "orders:write",
     "usage:write",
+    "subscriptions:write",
     "billing:read",
     "payments:read",
     "catalog:read",

@@ -8,6 +8,7 @@ pub mod leads;
 pub mod models;
 pub mod orders;
 pub mod schema;
+pub mod subscriptions;
 
 use diesel::pg::PgConnection;
 use diesel::r2d2::{ConnectionManager, Pool, PooledConnection};

@@ -418,6 +418,21 @@ diesel::table! {
 }
 
 diesel::table! {
+    pending_charges (id) {
+        id -> Int8,
+        customer_id -> Int8,
+        subscription_id -> Nullable<Int8>,
+        kind -> Text,
+        description -> Text,
+        amount -> Numeric,
+        currency -> Bpchar,
+        charge_on -> Date,
+        invoiced_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     provisioning_jobs (id) {
         id -> Int8,
         subscription_id -> Int8,
@@ -581,6 +596,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     users,
     subscriptions,
     provisioning_jobs,
+    pending_charges,
     ip_pools,
     nas,
     radacct,

@@ -75,12 +75,24 @@ pub struct OverviewBalance {
 /// A service the customer has on the network (a subscription).
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct OverviewService {
+    /// The subscription's id.
     pub id: i64,
     pub product_code: String,
     pub product_name: String,
+    /// `plan` or `addon`.
+    pub kind: String,
+    /// `pending`, `active` or `suspended`.
     pub status: String,
+    /// Monthly price after discount, before tax.
     #[schema(value_type = String)]
     pub monthly_price: Decimal,
+    pub username: Option<String>,
+    pub static_ip: Option<String>,
+    pub suspend_reason: Option<String>,
+    pub started_at: Option<DateTime<Utc>>,
+    pub download_mbps: Option<i32>,
+    pub upload_mbps: Option<i32>,
+    pub data_cap_gb: Option<i32>,
 }
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
@@ -161,7 +173,7 @@ pub struct CustomerOverview {
     pub customer: OverviewCustomer,
     pub class: OverviewClass,
     pub balance: OverviewBalance,
-    /// Active subscriptions (filled once provisioning exists).
+    /// Subscriptions that have not been terminated, oldest first.
     pub active_services: Vec<OverviewService>,
     pub contacts: Vec<OverviewContact>,
     pub addresses: Vec<OverviewAddress>,

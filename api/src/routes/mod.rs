@@ -12,6 +12,7 @@ pub mod leads;
 pub mod nas;
 pub mod orders;
 pub mod search;
+pub mod subscriptions;
 pub mod system;
 pub mod users;
 
@@ -41,6 +42,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .configure(leads::configure)
                 .configure(orders::configure)
                 .configure(nas::configure)
+                .configure(subscriptions::configure)
                 .configure(audit_log::configure),
         );
 }
@@ -75,6 +77,10 @@ impl FieldErrors {
 
     pub fn add(&mut self, field: &str, code: &str, message: impl Into<String>) {
         self.0.push(FieldError::new(field, code, message));
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
     }
 
     /// `Ok(())` when nothing failed.

@@ -1014,10 +1014,12 @@ pub async fn submit_order(
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     let expected = if_match(&req, "order")?;
+    let provisioning = state.config.provisioning.clone();
     let view = db::run(&state.pool, move |conn| {
-        service::submit(conn, &ctx, id, expected)
+        service::submit(conn, &ctx, &provisioning, id, expected)
     })
     .await?;
+    state.wake_provisioning();
     Ok(with_etag(HttpResponse::Ok(), view))
 }
 
@@ -1031,11 +1033,13 @@ async fn decide(
 ) -> ApiResult<HttpResponse> {
     let expected = if_match(&req, "order")?;
     let reason = check_reason(&body.reason)?;
+    let provisioning = state.config.provisioning.clone();
     let view = db::run(&state.pool, move |conn| match decision {
-        Some(d) => service::decide(conn, &ctx, id, expected, d, &reason),
+        Some(d) => service::decide(conn, &ctx, &provisioning, id, expected, d, &reason),
         None => service::cancel(conn, &ctx, id, expected, &reason),
     })
     .await?;
+    state.wake_provisioning();
     Ok(with_etag(HttpResponse::Ok(), view))
 }
 

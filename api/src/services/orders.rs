@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::auth::Subject;
+use crate::config::ProvisioningConfig;
 use crate::db::models::CustomerClassRow;
 use crate::db::orders::{NewOrderLineRow, OrderLineRow, OrderRow};
 use crate::db::schema::{
@@ -28,6 +29,7 @@ use crate::error::{ApiError, ApiResult, FieldError};
 use crate::services::audit::{self, Actor, Change};
 use crate::services::catalog;
 use crate::services::customer_classes as customer_classes_service;
+use crate::services::subscriptions;
 use crate::state::RequestContext;
 
 /// Where an order was taken.
@@ -1124,6 +1126,7 @@ fn reason_json(reason: &Reason, currency: &str) -> CreditReason {
 pub fn submit(
     conn: &mut PgConnection,
     ctx: &RequestContext,
+    provisioning: &ProvisioningConfig,
     id: i64,
     expected_version: Option<i32>,
 ) -> ApiResult<OrderView> {
@@ -1298,6 +1301,11 @@ pub fn submit(
                 customer_id: Some(order.customer_id),
             },
         )?;
+        let after = if to == Status::Approved {
+            subscriptions::fulfil(conn, ctx, provisioning, &after)?
+        } else {
+            after
+        };
         view_of(conn, after)
     })
 }
@@ -1313,6 +1321,7 @@ pub enum Decision {
 pub fn decide(
     conn: &mut PgConnection,
     ctx: &RequestContext,
+    provisioning: &ProvisioningConfig,
     id: i64,
     expected_version: Option<i32>,
     decision: Decision,
@@ -1322,7 +1331,15 @@ pub fn decide(
         Decision::Approve => Status::Approved,
         Decision::Reject => Status::Rejected,
     };
-    change_status(conn, ctx, id, expected_version, to, reason)
+    change_status(
+        conn,
+        ctx,
+        Some(provisioning),
+        id,
+        expected_version,
+        to,
+        reason,
+    )
 }
 
 /// Cancels an order that has not gone to provisioning; the reason is required and stored.
@@ -1333,12 +1350,21 @@ pub fn cancel(
     expected_version: Option<i32>,
     reason: &str,
 ) -> ApiResult<OrderView> {
-    change_status(conn, ctx, id, expected_version, Status::Cancelled, reason)
+    change_status(
+        conn,
+        ctx,
+        None,
+        id,
+        expected_version,
+        Status::Cancelled,
+        reason,
+    )
 }
 
 fn change_status(
     conn: &mut PgConnection,
     ctx: &RequestContext,
+    provisioning: Option<&ProvisioningConfig>,
     id: i64,
     expected_version: Option<i32>,
     to: Status,
@@ -1392,6 +1418,12 @@ fn change_status(
                 customer_id: Some(order.customer_id),
             },
         )?;
+        let after = match provisioning {
+            Some(config) if to == Status::Approved => {
+                subscriptions::fulfil(conn, ctx, config, &after)?
+            }
+            _ => after,
+        };
         view_of(conn, after)
     })
 }

@@ -31,3 +31,68 @@ pub fn spawn_maintenance(pool: DbPool, clock: SharedClock, login_window_secs: i6
         }
     });
 }
+
+/// Starts `config.workers` provisioning workers. Each claims one due job at a time (any
+/// number of processes may run them side by side), runs it, and claims the next; when
+/// nothing is due it waits for a wake-up from this process or the poll interval. Each poll
+/// also carries out plan changes scheduled for today.
+pub fn spawn_provisioning(
+    pool: DbPool,
+    clock: SharedClock,
+    config: crate::config::ProvisioningConfig,
+    wakeup: std::sync::Arc<tokio::sync::Notify>,
+) {
+    for worker in 0..config.workers {
+        let pool = pool.clone();
+        let clock = clock.clone();
+        let config = config.clone();
+        let wakeup = wakeup.clone();
+        tokio::spawn(async move {
+            let idle = Duration::from_millis(config.poll_ms);
+            loop {
+                match provisioning_pass(&pool, &clock, &config, worker == 0).await {
+                    // Ran a job: look for the next one straight away.
+                    Ok(true) => continue,
+                    Ok(false) => {}
+                    Err(err) => tracing::warn!(error = %err, "provisioning worker"),
+                }
+                let _ = tokio::time::timeout(idle, wakeup.notified()).await;
+            }
+        });
+    }
+}
+
+/// Claims and runs one job; true when there was one. The first worker also applies
+/// scheduled plan changes.
+async fn provisioning_pass(
+    pool: &DbPool,
+    clock: &SharedClock,
+    config: &crate::config::ProvisioningConfig,
+    apply_schedules: bool,
+) -> anyhow::Result<bool> {
+    use crate::services::{provisioning, subscriptions};
+    let now = clock.now();
+    let claimed = {
+        let pool = pool.clone();
+        let config = config.clone();
+        tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
+            let mut conn = pool.get()?;
+            if apply_schedules {
+                let changed = subscriptions::apply_due_changes(&mut conn, &config, now)
+                    .map_err(|e| anyhow::anyhow!("scheduled plan changes: {e}"))?;
+                if changed > 0 {
+                    tracing::info!(changed, "scheduled plan changes applied");
+                }
+            }
+            Ok(provisioning::claim(&mut conn, now)?)
+        })
+        .await??
+    };
+    let Some(job) = claimed else {
+        return Ok(false);
+    };
+    let (id, action) = (job.id, job.action.clone());
+    let done = provisioning::run(pool, config, job, now).await?;
+    tracing::info!(job = id, %action, status = %done.status, attempts = done.attempts, "provisioning job");
+    Ok(true)
+}

@@ -82,6 +82,7 @@ pub fn seed_demo(
     conn: &mut PgConnection,
     currency: &str,
     now: DateTime<Utc>,
+    provisioning: &crate::config::ProvisioningConfig,
 ) -> anyhow::Result<Option<Seeded>> {
     conn.transaction(|conn| {
         diesel::sql_query("SELECT pg_advisory_xact_lock(7301002)").execute(conn)?;
@@ -147,7 +148,7 @@ pub fn seed_demo(
             )?;
         }
         leads::seed(conn, now, &created)?;
-        orders::seed(conn, now, &created)?;
+        orders::seed(conn, now, &created, provisioning)?;
         ledger::seed(conn, now, &created)?;
         Ok(Some(Seeded {
             plans,

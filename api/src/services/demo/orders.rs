@@ -50,6 +50,7 @@ pub fn seed(
     conn: &mut PgConnection,
     now: DateTime<Utc>,
     customers: &[CustomerRow],
+    provisioning: &crate::config::ProvisioningConfig,
 ) -> anyhow::Result<usize> {
     let ctx = RequestContext {
         actor: Actor::System,
@@ -90,7 +91,7 @@ pub fn seed(
         )
         .map_err(demo_error)?;
         if *submit {
-            orders::submit(conn, &ctx, order.order.id, None).map_err(demo_error)?;
+            orders::submit(conn, &ctx, provisioning, order.order.id, None).map_err(demo_error)?;
         }
         made += 1;
     }

@@ -1,0 +1,107 @@
+-- The 360° overview lists the customer's subscriptions (all but terminated ones) with
+-- their network identity; search finds a customer by PPPoE username or static IP.
+CREATE OR REPLACE FUNCTION customer_overview(cid BIGINT, today DATE) RETURNS TEXT
+LANGUAGE plpgsql STABLE AS $fn$
+DECLARE
+    open_statuses CONSTANT TEXT[] := ARRAY['draft', 'submitted', 'pending_approval', 'approved', 'provisioning'];
+BEGIN
+    RETURN (
+SELECT json_build_object(
+  'customer', json_build_object(
+     'id', c.id, 'account_number', c.account_number, 'kind', c.kind, 'name', c.name,
+     'company_name', c.company_name, 'tax_id', c.tax_id, 'email', c.email, 'phone', c.phone,
+     'status', c.status, 'version', c.version, 'created_at', c.created_at,
+     'billing', json_build_object(
+        'cycle', c.billing_cycle, 'day', c.billing_day, 'invoice_delivery', c.invoice_delivery,
+        'autopay', c.autopay, 'currency', c.currency, 'tax_zone', c.tax_zone,
+        'tax_exempt', c.tax_exempt)),
+  'class', json_build_object('id', k.id, 'code', k.code, 'name', k.name,
+     'currency', k.currency, 'credit_limit', k.credit_limit::text, 'payment_terms_days', k.payment_terms_days),
+  'balance', (SELECT json_build_object('amount', s.balance::text, 'overdue', s.overdue::text, 'currency', c.currency)
+              FROM ledger_standing(c.id, today) s),
+  'active_services', coalesce((SELECT json_agg(s ORDER BY s.id) FROM (
+        SELECT x.id, p.code AS product_code, p.name AS product_name, x.kind, x.status,
+               (x.unit_monthly * x.quantity - x.discount_monthly)::text AS monthly_price,
+               x.username, host(x.static_ip) AS static_ip, x.suspend_reason, x.started_at,
+               v.download_mbps, v.upload_mbps, v.data_cap_gb
+        FROM subscriptions x JOIN products p ON p.id = x.product_id
+             JOIN product_versions v ON v.id = x.product_version_id
+        WHERE x.customer_id = c.id AND x.status <> 'terminated') s), '[]'),
+  'contacts', coalesce((SELECT json_agg(json_build_object(
+        'id', x.id, 'name', x.name, 'role', x.role, 'email', x.email, 'phone', x.phone) ORDER BY x.id)
+     FROM customer_contacts x WHERE x.customer_id = c.id), '[]'),
+  'addresses', coalesce((SELECT json_agg(json_build_object(
+        'id', a.id, 'kind', a.kind, 'line1', a.line1, 'line2', a.line2, 'city', a.city,
+        'region', a.region, 'postal_code', a.postal_code, 'country', a.country) ORDER BY a.id)
+     FROM customer_addresses a WHERE a.customer_id = c.id), '[]'),
+  'open_orders', coalesce((SELECT json_agg(o ORDER BY o.id DESC) FROM (
+        SELECT id, number, status, channel, currency,
+               (monthly_subtotal + monthly_tax)::text AS monthly_total,
+               (one_time_subtotal + one_time_tax)::text AS one_time_total, created_at
+        FROM orders WHERE customer_id = c.id AND status = ANY (open_statuses)
+        ORDER BY id DESC LIMIT 10) o), '[]'),
+  'source_leads', coalesce((SELECT json_agg(l ORDER BY l.id DESC) FROM (
+        SELECT id, name, source, status, created_at, converted_at
+        FROM leads WHERE customer_id = c.id ORDER BY id DESC LIMIT 10) l), '[]'),
+  'last_interactions', coalesce((SELECT json_agg(i ORDER BY i.occurred_at DESC, i.id DESC) FROM (
+        SELECT x.id, x.channel, x.direction, x.summary, x.outcome, x.follow_up_on,
+               x.occurred_at, u.name AS agent
+        FROM interactions x LEFT JOIN users u ON u.id = x.agent_id
+        WHERE x.customer_id = c.id ORDER BY x.occurred_at DESC, x.id DESC LIMIT 5) i), '[]'),
+  'counts', json_build_object(
+     'orders', (SELECT count(*) FROM orders WHERE customer_id = c.id),
+     'open_orders', (SELECT count(*) FROM orders WHERE customer_id = c.id AND status = ANY (open_statuses)),
+     'interactions', (SELECT count(*) FROM interactions WHERE customer_id = c.id),
+     'leads', (SELECT count(*) FROM leads WHERE customer_id = c.id),
+     'timeline', (SELECT count(*) FROM events WHERE customer_id = c.id))
+)::text
+FROM customers c JOIN customer_classes k ON k.id = c.class_id
+WHERE c.id = cid
+    );
+END $fn$;
+
+CREATE OR REPLACE FUNCTION customer_search_refresh(cid BIGINT) RETURNS void LANGUAGE sql AS $$
+    INSERT INTO customer_search (customer_id, keys, phones, document, names)
+    SELECT c.id,
+           array_remove(ARRAY[lower(c.account_number), lower(c.email)]
+               || coalesce((SELECT array_agg(lower(cc.email)) FROM customer_contacts cc
+                            WHERE cc.customer_id = c.id AND cc.email IS NOT NULL), '{}')
+               || coalesce((SELECT array_agg(s.username) FROM subscriptions s
+                            WHERE s.customer_id = c.id AND s.username IS NOT NULL), '{}')
+               || coalesce((SELECT array_agg(host(s.static_ip)) FROM subscriptions s
+                            WHERE s.customer_id = c.id AND s.static_ip IS NOT NULL), '{}'), NULL),
+           concat_ws(' ', regexp_replace(coalesce(c.phone, ''), '[^0-9]', '', 'g'),
+                     (SELECT string_agg(regexp_replace(cc.phone, '[^0-9]', '', 'g'), ' ')
+                      FROM customer_contacts cc WHERE cc.customer_id = c.id AND cc.phone IS NOT NULL)),
+           lower(concat_ws(' ', c.name, c.company_name, c.email, c.account_number,
+                     (SELECT string_agg(concat_ws(' ', cc.name, cc.email), ' ')
+                      FROM customer_contacts cc WHERE cc.customer_id = c.id),
+                     (SELECT string_agg(concat_ws(' ', a.line1, a.line2, a.city, a.postal_code), ' ')
+                      FROM customer_addresses a WHERE a.customer_id = c.id))),
+           lower(concat_ws(' ', c.name, c.company_name,
+                     (SELECT string_agg(cc.name, ' ') FROM customer_contacts cc WHERE cc.customer_id = c.id)))
+    FROM customers c WHERE c.id = cid
+    ON CONFLICT (customer_id) DO UPDATE
+        SET keys = EXCLUDED.keys, phones = EXCLUDED.phones, document = EXCLUDED.document,
+            names = EXCLUDED.names;
+$$;
+
+CREATE TRIGGER customer_search_subscriptions AFTER INSERT OR UPDATE OF username, static_ip OR DELETE
+    ON subscriptions FOR EACH ROW EXECUTE FUNCTION customer_search_on_child();
+
+-- One-time charges waiting for the customer's next invoice (early-termination fees now;
+-- billing adds reconnection and late fees). Billing marks them invoiced.
+CREATE TABLE pending_charges (
+    id              BIGSERIAL PRIMARY KEY,
+    customer_id     BIGINT NOT NULL REFERENCES customers (id),
+    subscription_id BIGINT REFERENCES subscriptions (id),
+    kind            TEXT NOT NULL CHECK (kind IN ('early_termination_fee', 'reconnection_fee', 'late_fee', 'other')),
+    description     TEXT NOT NULL CHECK (description <> ''),
+    amount          NUMERIC(14, 4) NOT NULL CHECK (amount > 0),
+    currency        CHAR(3) NOT NULL CHECK (currency ~ '^[A-Z]{3}$'),
+    charge_on       DATE NOT NULL,
+    invoiced_at     TIMESTAMPTZ,
+    created_at      TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX pending_charges_customer_idx ON pending_charges (customer_id) WHERE invoiced_at IS NULL;
+CREATE INDEX pending_charges_subscription_idx ON pending_charges (subscription_id);
