@@ -134,6 +134,15 @@ impl ApiError {
         }
     }
 
+    /// The problem in words for an operator's log, with the internal cause when there is one
+    /// (never sent to a client).
+    pub fn describe(&self) -> String {
+        match &self.source {
+            Some(cause) => format!("{} ({cause:#})", self.detail),
+            None => self.detail.clone(),
+        }
+    }
+
     pub fn rate_limited(retry_after_secs: i64) -> Self {
         ApiError {
             retry_after_secs: Some(retry_after_secs.max(1)),

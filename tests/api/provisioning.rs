@@ -230,6 +230,12 @@ async fn an_approved_order_becomes_a_subscriber_that_freeradius_accepts_with_its
     );
     let wrong = auth(&radius, &username, "not-the-password");
     assert!(wrong.contains("Received Access-Reject"), "{wrong}");
+    // FreeRADIUS logged both attempts, but no password, right or wrong, is kept.
+    assert_eq!(
+        app.count("radius.radpostauth", &format!("username = '{username}'")),
+        2
+    );
+    assert_eq!(app.count("radius.radpostauth", "pass IS NOT NULL"), 0);
 
     // The 360° view lists both services.
     let overview = app
@@ -908,4 +914,118 @@ async fn workers_share_the_queue_without_running_a_job_twice_and_keep_each_subsc
         app.count("provisioning_jobs", "status <> 'done' OR attempts <> 1"),
         0
     );
+}
+
+#[tokio::test]
+async fn a_product_names_its_address_pool_through_the_catalog() {
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    let manager = app.token_as(Role::Manager);
+    let agent = app.token_as(Role::Agent);
+    let pool = app
+        .post(
+            "/api/v1/ip-pools",
+            Some(&admin),
+            &json!({"name": "biz-static", "network": "198.51.100.0/24",
+                    "first_address": "198.51.100.10", "last_address": "198.51.100.20"}),
+        )
+        .await;
+    assert_eq!(pool.status, 201, "{}", pool.text);
+    assert_eq!(pool.body["size"], 11);
+    let pool_id = pool.body["id"].as_i64().unwrap();
+    // Managers read pools, only admins change them; bad networks are named.
+    let denied = app
+        .post(
+            "/api/v1/ip-pools",
+            Some(&manager),
+            &json!({"name": "x", "network": "10.0.0.0/24"}),
+        )
+        .await;
+    assert_eq!(denied.status, 403);
+    assert_eq!(app.get("/api/v1/ip-pools", Some(&agent)).await.status, 403);
+    let listed = app.get("/api/v1/ip-pools", Some(&manager)).await;
+    assert_eq!(listed.items()[0]["used"], 0);
+    let bad = app
+        .post(
+            "/api/v1/ip-pools",
+            Some(&admin),
+            &json!({"name": "bad pool", "network": "2001:db8::/64",
+                    "first_address": "10.0.0.1"}),
+        )
+        .await;
+    assert_eq!(bad.status, 422, "{}", bad.text);
+    assert_eq!(bad.error_fields(), vec!["name", "network", "first_address"]);
+    let taken = app
+        .post(
+            "/api/v1/ip-pools",
+            Some(&admin),
+            &json!({"name": "biz-static", "network": "192.0.2.0/24"}),
+        )
+        .await;
+    assert_eq!(taken.status, 409);
+    assert_eq!(taken.problem_code(), "ip_pool_name_taken");
+
+    let plan = |code: &str, pool: Value, kind: &str| {
+        json!({"code": code, "kind": kind, "service": if kind == "plan" { json!("internet") } else { Value::Null },
+               "name": code, "tax_category": "telecom", "currency": "USD", "monthly_price": "99.00",
+               "download_mbps": 500, "upload_mbps": 500, "ip_pool_id": pool})
+    };
+    let missing = app
+        .post(
+            "/api/v1/products",
+            Some(&manager),
+            &plan("BIZ-X", json!(424242), "plan"),
+        )
+        .await;
+    assert_eq!(missing.status, 422, "{}", missing.text);
+    assert_eq!(missing.error_fields(), vec!["ip_pool_id"]);
+    let one_time = app
+        .post(
+            "/api/v1/products",
+            Some(&manager),
+            &json!({"code": "INSTALL", "kind": "one_time", "name": "Install", "tax_category": "services",
+                    "currency": "USD", "monthly_price": "0", "one_time_price": "50.00", "ip_pool_id": pool_id}),
+        )
+        .await;
+    assert_eq!(one_time.status, 422, "{}", one_time.text);
+    let created = app
+        .post(
+            "/api/v1/products",
+            Some(&manager),
+            &plan("BIZ-500", json!(pool_id), "plan"),
+        )
+        .await;
+    assert_eq!(created.status, 201, "{}", created.text);
+    assert_eq!(created.body["ip_pool_id"], pool_id);
+    let product = created.body["id"].as_i64().unwrap();
+
+    // A subscriber of that plan gets the pool's first address.
+    let customer = CustomerBuilder::new("Static Business").create(&app);
+    approved_order(&app, &agent, customer.id, &[product]).await;
+    let subs = subscriptions_of(&app, &agent, customer.id).await;
+    assert_eq!(subs[0]["static_ip"], "198.51.100.10");
+    let listed = app.get("/api/v1/ip-pools", Some(&manager)).await;
+    assert_eq!(listed.items()[0]["used"], 1);
+
+    // The pool can be taken off the product; the address already given stays.
+    let version = created.body["version"].as_i64().unwrap();
+    let cleared = app
+        .client
+        .patch(app.url(&format!("/api/v1/products/{product}")))
+        .bearer_auth(&manager)
+        .header("If-Match", format!("\"{version}\""))
+        .json(&json!({"ip_pool_id": null}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(cleared.status(), 200);
+    let cleared: Value = cleared.json().await.unwrap();
+    assert_eq!(cleared["ip_pool_id"], Value::Null);
+    let sub = app
+        .get(
+            &format!("/api/v1/subscriptions/{}", subs[0]["id"]),
+            Some(&agent),
+        )
+        .await;
+    assert_eq!(sub.body["static_ip"], "198.51.100.10");
 }

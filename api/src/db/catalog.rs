@@ -21,6 +21,8 @@ pub struct ProductRow {
     pub description: Option<String>,
     pub tax_category: String,
     pub radius_group: Option<String>,
+    /// The pool subscriptions of this product take a static address from.
+    pub ip_pool_id: Option<i64>,
     pub retired_at: Option<DateTime<Utc>>,
     pub version: i32,
     pub created_at: DateTime<Utc>,
@@ -37,6 +39,7 @@ pub struct NewProductRow<'a> {
     pub description: Option<&'a str>,
     pub tax_category: &'a str,
     pub radius_group: Option<&'a str>,
+    pub ip_pool_id: Option<i64>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }

@@ -193,6 +193,8 @@ pub struct Product {
     pub tax_category: String,
     /// The FreeRADIUS group a plan's subscribers are put in.
     pub radius_group: Option<String>,
+    /// Subscriptions of this product get a static address from this pool.
+    pub ip_pool_id: Option<i64>,
     pub status: ProductStatus,
     pub retired_at: Option<DateTime<Utc>>,
     /// The version valid now; null while the first version has not started.
@@ -224,6 +226,7 @@ impl Product {
             description: row.description,
             tax_category: row.tax_category,
             radius_group: row.radius_group,
+            ip_pool_id: row.ip_pool_id,
             retired_at: row.retired_at,
             version: row.version,
             created_at: row.created_at,
@@ -306,6 +309,8 @@ pub struct CreateProductRequest {
     pub tax_category: String,
     #[schema(example = "fiber_100")]
     pub radius_group: Option<String>,
+    /// A static-address pool (`/ip-pools`) the product's subscriptions take an address from.
+    pub ip_pool_id: Option<i64>,
     /// ISO 4217, e.g. `USD`.
     #[schema(example = "USD")]
     pub currency: String,
@@ -386,6 +391,10 @@ pub struct UpdateProductRequest {
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<String>, nullable)]
     pub radius_group: Option<Option<String>>,
+    /// `null` stops handing out static addresses (existing ones stay).
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<i64>, nullable)]
+    pub ip_pool_id: Option<Option<i64>>,
 }
 
 fn name_of(errors: &mut FieldErrors, value: &str) -> Option<String> {
@@ -492,6 +501,7 @@ pub async fn create_product(
         description,
         tax_category,
         radius_group,
+        ip_pool_id: b.ip_pool_id,
         terms,
         valid_from: b.valid_from,
     };
@@ -598,6 +608,7 @@ pub async fn update_product(
         description,
         tax_category,
         radius_group,
+        ip_pool_id: b.ip_pool_id,
     };
     let now = ctx.now;
     let row = db::run(&state.pool, move |conn| {

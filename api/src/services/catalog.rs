@@ -45,6 +45,8 @@ pub struct NewProduct {
     pub description: Option<String>,
     pub tax_category: String,
     pub radius_group: Option<String>,
+    /// Subscriptions get a static address from this pool (plans and add-ons).
+    pub ip_pool_id: Option<i64>,
     pub terms: Terms,
     /// When the first version starts; `None`: now.
     pub valid_from: Option<DateTime<Utc>>,
@@ -67,6 +69,7 @@ pub struct ProductPatch {
     pub description: Option<Option<String>>,
     pub tax_category: Option<String>,
     pub radius_group: Option<Option<String>>,
+    pub ip_pool_id: Option<Option<i64>>,
 }
 
 #[derive(Debug, Default, Clone)]
@@ -226,6 +229,7 @@ pub fn create_product(
         return Err(violations(problems));
     }
     conn.transaction(|conn| {
+        check_pool(conn, new.ip_pool_id, new.kind.as_str())?;
         let product = diesel::insert_into(products::table)
             .values(NewProductRow {
                 code: &new.code,
@@ -235,6 +239,7 @@ pub fn create_product(
                 description: new.description.as_deref(),
                 tax_category: &new.tax_category,
                 radius_group: new.radius_group.as_deref(),
+                ip_pool_id: new.ip_pool_id,
                 created_at: ctx.now,
                 updated_at: ctx.now,
             })
@@ -258,6 +263,33 @@ pub fn create_product(
     })
 }
 
+/// A static-address pool must exist, and only plans and add-ons hand out addresses.
+fn check_pool(conn: &mut PgConnection, pool: Option<i64>, kind: &str) -> ApiResult<()> {
+    let Some(pool) = pool else {
+        return Ok(());
+    };
+    if kind == "one_time" {
+        return Err(ApiError::validation(vec![FieldError::new(
+            "ip_pool_id",
+            "invalid",
+            "only plans and add-ons hand out static addresses",
+        )]));
+    }
+    let exists: bool = diesel::select(diesel::dsl::exists(
+        crate::db::schema::ip_pools::table.find(pool),
+    ))
+    .get_result(conn)?;
+    if exists {
+        Ok(())
+    } else {
+        Err(ApiError::validation(vec![FieldError::new(
+            "ip_pool_id",
+            "not_found",
+            "no address pool with this id",
+        )]))
+    }
+}
+
 /// Changes a product's descriptive fields, never its prices.
 pub fn update_product(
     conn: &mut PgConnection,
@@ -269,6 +301,9 @@ pub fn update_product(
     conn.transaction(|conn| {
         let before = lock_product(conn, id)?;
         ApiError::check_version("product", expected_version, before.version)?;
+        if let Some(pool) = patch.ip_pool_id {
+            check_pool(conn, pool, &before.kind)?;
+        }
         let after = diesel::update(products::table.find(id))
             .set((
                 products::name.eq(patch.name.as_deref().unwrap_or(&before.name)),
@@ -284,6 +319,7 @@ pub fn update_product(
                     Some(g) => g.as_deref(),
                     None => before.radius_group.as_deref(),
                 }),
+                products::ip_pool_id.eq(patch.ip_pool_id.unwrap_or(before.ip_pool_id)),
                 products::version.eq(before.version + 1),
                 products::updated_at.eq(ctx.now),
             ))

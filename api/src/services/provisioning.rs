@@ -209,7 +209,7 @@ async fn execute(
         tokio::task::spawn_blocking(move || -> Result<Plan, String> {
             let mut conn = pool.get().map_err(|e| format!("database: {e}"))?;
             conn.transaction(|conn| apply(conn, &config, &job, now))
-                .map_err(|e: ApiError| e.to_string())
+                .map_err(|e: ApiError| e.describe())
         })
         .await
         .map_err(|e| (Vec::new(), format!("worker: {e}")))?

@@ -1857,6 +1857,11 @@ export interface components {
              * @example 100.00
              */
             early_termination_fee?: string | null;
+            /**
+             * Format: int64
+             * @description A static-address pool (`/ip-pools`) the product's subscriptions take an address from.
+             */
+            ip_pool_id?: number | null;
             kind: components["schemas"]["ProductKind"];
             /** @example 29.00 */
             monthly_price: string;
@@ -2833,6 +2838,11 @@ export interface components {
             description?: string | null;
             /** Format: int64 */
             id: number;
+            /**
+             * Format: int64
+             * @description Subscriptions of this product get a static address from this pool.
+             */
+            ip_pool_id?: number | null;
             kind: components["schemas"]["ProductKind"];
             name: string;
             /** @description The FreeRADIUS group a plan's subscribers are put in. */
@@ -3380,6 +3390,11 @@ export interface components {
          */
         UpdateProductRequest: {
             description?: string | null;
+            /**
+             * Format: int64
+             * @description `null` stops handing out static addresses (existing ones stay).
+             */
+            ip_pool_id?: number | null;
             name?: string | null;
             radius_group?: string | null;
             tax_category?: string | null;
