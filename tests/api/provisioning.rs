@@ -1029,3 +1029,68 @@ async fn a_product_names_its_address_pool_through_the_catalog() {
         .await;
     assert_eq!(sub.body["static_ip"], "198.51.100.10");
 }
+
+#[tokio::test]
+async fn a_throttled_subscriber_gets_the_throttle_rate_by_coa_until_unthrottled() {
+    use api::services::provisioning::{self, Action};
+    let app = spawn_app().await;
+    let radius = RadiusServer::start(&app.db.url);
+    add_nas(&app, radius.coa_port).await;
+    let plan = ProductBuilder::plan("CAPPED-100", "25.00")
+        .speeds(100, 20)
+        .data_cap_gb(100)
+        .create(&app)
+        .id;
+    let (_, sub, password) = active_subscriber(&app, plan).await;
+    let id = sub["id"].as_i64().unwrap();
+    let user = sub["username"].as_str().unwrap().to_owned();
+    start_session(&radius, &user, "cap-1");
+    let manager = app.token_as(Role::Manager);
+    // What the usage poller queues when the cap is reached.
+    let queue = |action: Action| {
+        provisioning::enqueue(
+            &mut app.conn(),
+            &app.config.provisioning,
+            "usage",
+            app.clock_now(),
+            id,
+            action,
+            json!({"reason": "data_cap"}),
+        )
+        .unwrap();
+    };
+    queue(Action::Throttle);
+    let job = wait_job(&app, id, |j| {
+        j["action"] == "throttle" && j["status"] == "done"
+    })
+    .await;
+    assert!(
+        job["log"]
+            .to_string()
+            .contains("CoA-Request for session cap-1"),
+        "{job}"
+    );
+    let throttled = auth(&radius, &user, &password);
+    assert!(
+        throttled.contains("Mikrotik-Rate-Limit = \"1M/1M\""),
+        "{throttled}"
+    );
+    // A suspension outranks the throttle; restoring returns to the throttle, not the plan.
+    command(&app, &manager, id, "suspend", json!({"reason": "fraud"})).await;
+    settled(&app, &manager, id).await;
+    assert!(auth(&radius, &user, &password).contains("Access-Reject"));
+    command(&app, &manager, id, "restore", json!({})).await;
+    settled(&app, &manager, id).await;
+    assert!(auth(&radius, &user, &password).contains("1M/1M"));
+
+    queue(Action::Unthrottle);
+    wait_job(&app, id, |j| {
+        j["action"] == "unthrottle" && j["status"] == "done"
+    })
+    .await;
+    let back = auth(&radius, &user, &password);
+    assert!(
+        back.contains("Mikrotik-Rate-Limit = \"20M/100M\""),
+        "{back}"
+    );
+}

@@ -148,6 +148,7 @@ pub fn seed_demo(
             )?;
         }
         leads::seed(conn, now, &created)?;
+        network(conn, now)?;
         orders::seed(conn, now, &created, provisioning)?;
         ledger::seed(conn, now, &created)?;
         Ok(Some(Seeded {
@@ -155,6 +156,46 @@ pub fn seed_demo(
             customers: created.len(),
         }))
     })
+}
+
+/// The demo ISP's network: one BRAS (a NAS on loopback, for trying Disconnect/CoA against
+/// a local FreeRADIUS) and a pool of static addresses from the documentation range.
+fn network(conn: &mut PgConnection, now: DateTime<Utc>) -> QueryResult<()> {
+    use crate::db::schema::{ip_pools, nas};
+    diesel::insert_into(nas::table)
+        .values((
+            nas::nasname.eq("127.0.0.1"),
+            nas::shortname.eq("demo-bras"),
+            nas::kind.eq("mikrotik"),
+            nas::secret.eq(crate::auth::secrets::generate("nas")),
+            nas::description.eq("Demo BRAS on loopback"),
+            nas::created_at.eq(now),
+            nas::updated_at.eq(now),
+        ))
+        .on_conflict_do_nothing()
+        .execute(conn)?;
+    let network: ipnet::IpNet = "203.0.113.0/24".parse().expect("a network");
+    let first: ipnet::IpNet = "203.0.113.10/32".parse().expect("an address");
+    let last: ipnet::IpNet = "203.0.113.250/32".parse().expect("an address");
+    diesel::insert_into(ip_pools::table)
+        .values((
+            ip_pools::name.eq("business-static"),
+            ip_pools::network.eq(network),
+            ip_pools::first_address.eq(first),
+            ip_pools::last_address.eq(last),
+            ip_pools::description.eq("Static addresses for business plans"),
+            ip_pools::created_at.eq(now),
+            ip_pools::updated_at.eq(now),
+        ))
+        .on_conflict_do_nothing()
+        .execute(conn)?;
+    // Business plans come with a static address.
+    diesel::sql_query(
+        "UPDATE products SET ip_pool_id = (SELECT id FROM ip_pools WHERE name = 'business-static') \
+         WHERE code = 'BIZ-500'",
+    )
+    .execute(conn)?;
+    Ok(())
 }
 
 /// The id of a seeded customer class.
