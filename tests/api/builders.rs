@@ -211,8 +211,7 @@ impl ProductBuilder {
                 product_versions::early_termination_fee.eq(self.contract.1),
                 product_versions::data_cap_gb.eq(self.data_cap_gb),
                 // A cap is priced beyond it.
-                product_versions::overage_per_gb
-                    .eq(self.data_cap_gb.map(|_| Decimal::new(50, 2))),
+                product_versions::overage_per_gb.eq(self.data_cap_gb.map(|_| Decimal::new(50, 2))),
                 product_versions::valid_from.eq(now),
                 product_versions::created_at.eq(now),
             ))

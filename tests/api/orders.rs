@@ -423,7 +423,7 @@ async fn the_catalog_decides_what_can_be_sold_and_at_what_price() {
         assert!(reply.body["detail"]
             .as_str()
             .unwrap()
-            .contains("provisioning"));
+            .contains("/change-plan"));
     }
     let reply = add_line(&app, &agent, order, json!({"action": "add", "product_id": c.fiber, "promotion_id": c.welcome, "promotion_code": "WELCOME3"})).await;
     assert_eq!(reply.error_fields(), ["promotion_code"]);

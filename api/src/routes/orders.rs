@@ -84,8 +84,8 @@ impl OrderChannel {
     }
 }
 
-/// What a line does: `add` a product; `change` or `remove` one of the customer's
-/// subscriptions (these need subscriptions, which arrive with provisioning).
+/// What a line does: `add` a product. `change` and `remove` are refused
+/// (`subscription_required`): the subscription's own commands change or end it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum LineAction {
@@ -360,8 +360,9 @@ pub struct OrderPage {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LineRequest {
-    /// `add` a product. `change` and `remove` act on a subscription and are refused with
-    /// 422 `subscription_required` until subscriptions exist.
+    /// `add` a product. `change` and `remove` are refused with 422 `subscription_required`:
+    /// a live subscription is changed with `POST /subscriptions/{id}/change-plan` and ended
+    /// with `POST /subscriptions/{id}/terminate`.
     pub action: LineAction,
     /// The product to add (required for `add`).
     pub product_id: Option<i64>,
@@ -636,7 +637,8 @@ fn promotion_ref(
     }
 }
 
-/// Checks a line request; `change` and `remove` are refused until subscriptions exist.
+/// Checks a line request; `change` and `remove` are refused (the subscription's own commands
+/// do that).
 fn line_of(
     errors: &mut FieldErrors,
     prefix: &str,
@@ -647,8 +649,9 @@ fn line_of(
             actix_web::http::StatusCode::UNPROCESSABLE_ENTITY,
             "subscription_required",
             format!(
-                "{prefix}action: `{}` acts on one of the customer's subscriptions, and \
-                 subscriptions arrive with provisioning; only `add` can be ordered for now",
+                "{prefix}action: `{}` is not ordered: change a subscription's plan with \
+                 POST /subscriptions/{{id}}/change-plan and end it with \
+                 POST /subscriptions/{{id}}/terminate; orders only `add`",
                 if line.action == LineAction::Change {
                     "change"
                 } else {

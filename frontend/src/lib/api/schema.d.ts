@@ -2348,8 +2348,8 @@ export interface components {
         /** @enum {string} */
         LeadStatus: "new" | "contacted" | "qualified" | "won" | "lost";
         /**
-         * @description What a line does: `add` a product; `change` or `remove` one of the customer's
-         *     subscriptions (these need subscriptions, which arrive with provisioning).
+         * @description What a line does: `add` a product. `change` and `remove` are refused
+         *     (`subscription_required`): the subscription's own commands change or end it.
          * @enum {string}
          */
         LineAction: "add" | "change" | "remove";
@@ -2362,8 +2362,9 @@ export interface components {
         /** @description A line to put on an order. */
         LineRequest: {
             /**
-             * @description `add` a product. `change` and `remove` act on a subscription and are refused with
-             *     422 `subscription_required` until subscriptions exist.
+             * @description `add` a product. `change` and `remove` are refused with 422 `subscription_required`:
+             *     a live subscription is changed with `POST /subscriptions/{id}/change-plan` and ended
+             *     with `POST /subscriptions/{id}/terminate`.
              */
             action: components["schemas"]["LineAction"];
             /**
