@@ -10,3 +10,4 @@ pub mod lead;
 pub mod money;
 pub mod order;
 pub mod search;
+pub mod usage;
