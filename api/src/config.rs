@@ -63,6 +63,23 @@ pub struct Config {
     /// `PORTAL_LEADS_PER_HOUR`: leads the public portal form takes from one client address
     /// per hour (default 10).
     pub portal_leads_per_hour: i64,
+    /// `USAGE_POLL_MS`: how often the usage poller reads FreeRADIUS accounting (default
+    /// 10000).
+    pub usage_poll_ms: u64,
+    /// `USAGE_POLL_OVERLAP_SECS`: how far before its watermark each pass re-reads accounting
+    /// rows, so rows written late are not missed (default 300).
+    pub usage_poll_overlap_secs: i64,
+    /// `USAGE_CAP_ACTION`: what a reached data cap does: `none`, `notify` (a timeline event)
+    /// or `throttle` (the event and a provisioning job; default `notify`).
+    pub usage_cap_action: CapAction,
+}
+
+/// What a subscription reaching its data cap triggers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CapAction {
+    None,
+    Notify,
+    Throttle,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -140,6 +157,18 @@ impl Config {
                 })
             }
         };
+        let usage_cap_action = match lookup("USAGE_CAP_ACTION").as_deref() {
+            None | Some("notify") => CapAction::Notify,
+            Some("none") => CapAction::None,
+            Some("throttle") => CapAction::Throttle,
+            Some(other) => {
+                return Err(ConfigError::Invalid {
+                    name: "USAGE_CAP_ACTION",
+                    value: other.to_owned(),
+                    reason: "expected none, notify or throttle",
+                })
+            }
+        };
         let config = Config {
             environment,
             database_url,
@@ -177,6 +206,9 @@ impl Config {
                 .map(|c| c.trim_start_matches('+').to_owned())
                 .unwrap_or_else(|| "1".to_owned()),
             portal_leads_per_hour: parse(&lookup, "PORTAL_LEADS_PER_HOUR", 10)?,
+            usage_poll_ms: parse(&lookup, "USAGE_POLL_MS", 10_000)?,
+            usage_poll_overlap_secs: parse(&lookup, "USAGE_POLL_OVERLAP_SECS", 300)?,
+            usage_cap_action,
         };
         config.check_ranges()?;
         Ok(config)
@@ -185,7 +217,7 @@ impl Config {
     /// Zero or negative sizes and durations would panic deep inside a library or silently
     /// disable a protection; refuse them at startup with the variable's name.
     fn check_ranges(&self) -> Result<(), ConfigError> {
-        let positive: [(&'static str, i64); 8] = [
+        let positive: [(&'static str, i64); 10] = [
             ("DB_POOL_SIZE", i64::from(self.db_pool_size)),
             ("WORKERS", self.workers as i64),
             ("ACCESS_TOKEN_TTL_SECS", self.access_token_ttl_secs),
@@ -200,6 +232,8 @@ impl Config {
                 self.login_max_failures_per_address,
             ),
             ("LOGIN_WINDOW_SECS", self.login_window_secs),
+            ("USAGE_POLL_MS", self.usage_poll_ms as i64),
+            ("USAGE_POLL_OVERLAP_SECS", self.usage_poll_overlap_secs),
         ];
         for (name, value) in positive {
             if value <= 0 {
@@ -335,6 +369,24 @@ mod tests {
                 ..
             })
         ));
+    }
+
+    #[test]
+    fn usage_settings_are_read_and_checked() {
+        let c = config(&[]).unwrap();
+        assert_eq!(c.usage_poll_ms, 10_000);
+        assert_eq!(c.usage_cap_action, CapAction::Notify);
+        let c = config(&[("USAGE_CAP_ACTION", "throttle"), ("USAGE_POLL_MS", "500")]).unwrap();
+        assert_eq!(c.usage_cap_action, CapAction::Throttle);
+        assert_eq!(c.usage_poll_ms, 500);
+        assert!(matches!(
+            config(&[("USAGE_CAP_ACTION", "shout")]),
+            Err(ConfigError::Invalid {
+                name: "USAGE_CAP_ACTION",
+                ..
+            })
+        ));
+        assert!(config(&[("USAGE_POLL_MS", "0")]).is_err());
     }
 
     #[test]

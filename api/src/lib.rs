@@ -79,6 +79,13 @@ impl Application {
             .await??
         };
         workers::spawn_maintenance(pool.clone(), clock.clone(), config.login_window_secs);
+        workers::spawn_usage_poller(
+            pool.clone(),
+            clock.clone(),
+            std::time::Duration::from_millis(config.usage_poll_ms),
+            config.usage_poll_overlap_secs,
+            config.usage_cap_action,
+        );
         let listener = TcpListener::bind((config.host.as_str(), config.port))?;
         let port = listener.local_addr()?.port();
         let state = web::Data::new(AppState {

@@ -15,4 +15,5 @@ pub mod nas;
 pub mod orders;
 pub mod search;
 pub mod sessions;
+pub mod usage;
 pub mod users;
