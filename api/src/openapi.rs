@@ -40,6 +40,7 @@ use crate::routes;
         (name = "portal", description = "Public forms of the self-service portal"),
         (name = "orders", description = "Orders: draft, credit check, approval"),
         (name = "network", description = "NASes: where subscribers connect, and where Disconnect/CoA go"),
+        (name = "usage", description = "Usage: accounting from FreeRADIUS and other mediation systems, per subscription and billing period"),
         (name = "audit", description = "Who changed what"),
         (name = "operations", description = "Health and readiness"),
     )

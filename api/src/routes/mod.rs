@@ -13,6 +13,7 @@ pub mod nas;
 pub mod orders;
 pub mod search;
 pub mod system;
+pub mod usage;
 pub mod users;
 
 use actix_web::http::header;
@@ -41,6 +42,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .configure(leads::configure)
                 .configure(orders::configure)
                 .configure(nas::configure)
+                .configure(usage::configure)
                 .configure(audit_log::configure),
         );
 }
