@@ -98,12 +98,13 @@ struct Recorded {
     #[diesel(sql_type = diesel::sql_types::Bool)]
     counter_reset: bool,
     #[diesel(sql_type = Text)]
-    external_id: String,
+    session_delta: String,
 }
 
 fn records_of(app: &TestApp, subscription_id: i64) -> Vec<Recorded> {
     diesel::sql_query(
-        "SELECT input_octets, output_octets, counter_reset, external_id FROM usage_records \
+        "SELECT input_octets, output_octets, counter_reset, \
+                session_id || '#' || session_delta AS session_delta FROM usage_records \
           WHERE subscription_id = $1 ORDER BY id",
     )
     .bind::<BigInt, _>(subscription_id)
@@ -151,7 +152,7 @@ fn rec(input: i64, output: i64, reset: bool, id: &str) -> Recorded {
         input_octets: input,
         output_octets: output,
         counter_reset: reset,
-        external_id: id.to_owned(),
+        session_delta: id.to_owned(),
     }
 }
 
@@ -838,6 +839,29 @@ async fn a_reached_cap_records_an_event_and_a_throttle_job_once_per_period() {
     assert_eq!(r.status, 200, "{}", r.text);
     assert_eq!(app.count("provisioning_jobs", ""), 2);
     assert_eq!(app.count("usage_cap_events", ""), 2);
+
+    // March is over: the poller lifts March's throttle, once.
+    assert_eq!(pass(&app).throttles_lifted, 1);
+    assert_eq!(pass(&app).throttles_lifted, 0);
+    let lift: Vec<Job> = diesel::sql_query(
+        "SELECT subscription_id, status, payload, max_attempts, created_by FROM provisioning_jobs \
+          WHERE action = 'unthrottle'",
+    )
+    .load(&mut app.conn())
+    .unwrap();
+    assert_eq!(lift.len(), 1, "{lift:?}");
+    assert_eq!(lift[0].subscription_id, sub);
+    assert_eq!(
+        lift[0].payload,
+        json!({"period_start": "2026-03-01", "reason": "period_ended"})
+    );
+    assert_eq!(
+        app.count(
+            "events",
+            &format!("event_type = 'usage.throttle_lifted' AND customer_id = {customer}")
+        ),
+        1
+    );
 }
 
 #[tokio::test]

@@ -30,6 +30,8 @@ pub struct PassReport {
     pub resets: i64,
     /// Data caps reached by this pass.
     pub caps_reached: usize,
+    /// Throttles of periods now over, lifted by an `unthrottle` job.
+    pub throttles_lifted: usize,
     pub watermark: Option<DateTime<Utc>>,
 }
 
@@ -74,6 +76,9 @@ pub fn poll_radacct(
         let Some(state) = locked.into_iter().next() else {
             return Ok(PassReport::default());
         };
+        // Hash joins and the sort of a large pass stay in memory (the default 4 MB spills
+        // a million-row pass to disk several times).
+        diesel::sql_query("SET LOCAL work_mem = '64MB'").execute(conn)?;
         let from = state.watermark.map(|w| w - Duration::seconds(overlap_secs));
         let pass: PassRow = diesel::sql_query(POLL_SQL)
             .bind::<Nullable<Timestamptz>, _>(from)
@@ -91,6 +96,7 @@ pub fn poll_radacct(
         .bind::<Timestamptz, _>(now)
         .bind::<BigInt, _>(pass.rows_read)
         .get_result(conn)?;
+        let lifted = lift_throttles(conn, now)?;
         let caps = check_caps(conn, &pass.touched.unwrap_or_default(), now, cap_action)?;
         Ok(PassReport {
             ran: true,
@@ -99,6 +105,7 @@ pub fn poll_radacct(
             unmatched: pass.unmatched,
             resets: pass.resets,
             caps_reached: caps,
+            throttles_lifted: lifted,
             watermark: watermark.watermark,
         })
     })
@@ -119,6 +126,7 @@ WITH changed AS (
 ),
 deltas AS (
     SELECT c.acctuniqueid, c.username, c.observed_at, c.in_total, c.out_total,
+           ls.acctuniqueid IS NOT NULL AS known,
            COALESCE(ls.deltas, 0) AS seen_deltas,
            CASE WHEN c.in_total >= COALESCE(ls.input_octets, 0)
                 THEN c.in_total - COALESCE(ls.input_octets, 0) ELSE c.in_total END AS d_in,
@@ -139,14 +147,15 @@ matched AS (
      WHERE d.d_in > 0 OR d.d_out > 0
 ),
 recorded AS (
-    INSERT INTO usage_records (customer_id, subscription_id, source, source_key, external_id,
+    INSERT INTO usage_records (customer_id, subscription_id, source, source_key,
                                occurred_at, input_octets, output_octets, session_id,
-                               counter_reset, created_at)
-    SELECT customer_id, subscription_id, 'radius', 'radius',
-           acctuniqueid || '#' || (seen_deltas + 1), observed_at, d_in, d_out, acctuniqueid,
-           reset, $2
+                               session_delta, counter_reset, created_at)
+    SELECT customer_id, subscription_id, 'radius', 'radius', observed_at, d_in, d_out,
+           acctuniqueid, seen_deltas + 1, reset, $2
       FROM matched
      WHERE subscription_id IS NOT NULL
+     -- In index order: a million random B-tree inserts cost several times more.
+     ORDER BY subscription_id, observed_at
     RETURNING subscription_id
 ),
 unmatched AS (
@@ -157,20 +166,26 @@ unmatched AS (
      WHERE subscription_id IS NULL
     RETURNING 1
 ),
-seen AS (
-    INSERT INTO usage_radius_sessions AS ls (acctuniqueid, username, input_octets,
-                                             output_octets, deltas, last_observed_at,
-                                             updated_at)
+-- Sessions seen before are updated through the join (no per-row conflict probe); new ones
+-- are inserted. Passes never overlap (the state row's lock), so no one else inserts them.
+seen_before AS (
+    UPDATE usage_radius_sessions ls
+       SET input_octets = d.in_total,
+           output_octets = d.out_total,
+           deltas = d.seen_deltas + CASE WHEN d.d_in > 0 OR d.d_out > 0 THEN 1 ELSE 0 END,
+           last_observed_at = d.observed_at,
+           updated_at = $2
+      FROM deltas d
+     WHERE d.known AND ls.acctuniqueid = d.acctuniqueid
+    RETURNING 1
+),
+seen_first AS (
+    INSERT INTO usage_radius_sessions (acctuniqueid, username, input_octets, output_octets,
+                                       deltas, last_observed_at, updated_at)
     SELECT acctuniqueid, username, in_total, out_total,
-           seen_deltas + CASE WHEN d_in > 0 OR d_out > 0 THEN 1 ELSE 0 END,
-           observed_at, $2
+           CASE WHEN d_in > 0 OR d_out > 0 THEN 1 ELSE 0 END, observed_at, $2
       FROM deltas
-    ON CONFLICT (acctuniqueid) DO UPDATE
-       SET input_octets = EXCLUDED.input_octets,
-           output_octets = EXCLUDED.output_octets,
-           deltas = EXCLUDED.deltas,
-           last_observed_at = EXCLUDED.last_observed_at,
-           updated_at = EXCLUDED.updated_at
+     WHERE NOT known
     RETURNING 1
 )
 SELECT (SELECT count(*) FROM changed) AS rows_read,
@@ -220,11 +235,23 @@ pub fn check_caps(
     if subscriptions.is_empty() {
         return Ok(0);
     }
+    // The current period for each anchor day (index 1–31 in SQL), computed once here rather
+    // than per subscription in SQL.
+    let (starts, ends): (Vec<NaiveDate>, Vec<NaiveDate>) = (1..=31)
+        .map(|day| {
+            let anchor =
+                AnchorDay::parse(day).map_err(|e| ApiError::internal(anyhow::anyhow!(e)))?;
+            let period = Period::containing(now.date_naive(), anchor);
+            Ok((period.start, period.end))
+        })
+        .collect::<ApiResult<Vec<_>>>()?
+        .into_iter()
+        .unzip();
     let reached: Vec<CapRow> = diesel::sql_query(
         "WITH subs AS (
              SELECT s.id, s.customer_id, pv.data_cap_gb::BIGINT * 1000000000 AS cap,
-                    usage_period_start(($2 AT TIME ZONE 'UTC')::DATE, s.billing_anchor_day) AS period_start,
-                    s.billing_anchor_day AS anchor
+                    ($4::DATE[])[s.billing_anchor_day] AS period_start,
+                    ($5::DATE[])[s.billing_anchor_day] AS period_end
                FROM subscriptions s
                JOIN product_versions pv ON pv.id = s.product_version_id
               WHERE s.id = ANY($1) AND pv.data_cap_gb IS NOT NULL
@@ -235,7 +262,7 @@ pub fn check_caps(
                                 FROM usage_records u
                                WHERE u.subscription_id = subs.id
                                  AND u.occurred_at >= subs.period_start::TIMESTAMP AT TIME ZONE 'UTC'
-                                 AND u.occurred_at < usage_period_end(subs.period_start, subs.anchor)::TIMESTAMP AT TIME ZONE 'UTC'),
+                                 AND u.occurred_at < subs.period_end::TIMESTAMP AT TIME ZONE 'UTC'),
                              0)::BIGINT AS used
                FROM subs
               WHERE NOT EXISTS (SELECT 1 FROM usage_cap_events e
@@ -253,6 +280,8 @@ pub fn check_caps(
     .bind::<Array<BigInt>, _>(subscriptions)
     .bind::<Timestamptz, _>(now)
     .bind::<Text, _>(action_name)
+    .bind::<Array<Date>, _>(&starts)
+    .bind::<Array<Date>, _>(&ends)
     .load(conn)?;
     for cap in &reached {
         let job_id = if action == CapAction::Throttle {
@@ -307,6 +336,73 @@ pub fn check_caps(
     Ok(reached.len())
 }
 
+#[derive(QueryableByName)]
+struct Lifted {
+    #[diesel(sql_type = BigInt)]
+    subscription_id: i64,
+    #[diesel(sql_type = BigInt)]
+    customer_id: i64,
+    #[diesel(sql_type = Date)]
+    period_start: NaiveDate,
+    #[diesel(sql_type = BigInt)]
+    job_id: i64,
+}
+
+/// Lifts the throttles of periods that are over: for each subscription throttled for its
+/// data cap in a period that ended by `now`, a pending `unthrottle` job (once: the cap
+/// event remembers it) and a `usage.throttle_lifted` event. A subscription already
+/// terminated gets no job.
+pub fn lift_throttles(conn: &mut PgConnection, now: DateTime<Utc>) -> ApiResult<usize> {
+    let lifted: Vec<Lifted> = diesel::sql_query(
+        "WITH due AS (
+             SELECT e.subscription_id, e.customer_id, e.period_start
+               FROM usage_cap_events e
+               JOIN subscriptions s ON s.id = e.subscription_id
+              WHERE e.action = 'throttle' AND e.unthrottle_job_id IS NULL
+                AND s.status <> 'terminated'
+                AND usage_period_end(e.period_start, s.billing_anchor_day)
+                    <= ($1 AT TIME ZONE 'UTC')::DATE
+              FOR UPDATE OF e
+         ), jobs AS (
+             INSERT INTO provisioning_jobs (subscription_id, action, status, payload, max_attempts,
+                                            next_attempt_at, created_by, created_at, updated_at)
+             SELECT subscription_id, 'unthrottle', 'pending',
+                    jsonb_build_object('period_start', period_start::TEXT, 'reason', 'period_ended'),
+                    8, $1, 'usage', $1, $1
+               FROM due
+             RETURNING id, subscription_id, (payload ->> 'period_start')::DATE AS period_start
+         )
+         UPDATE usage_cap_events e
+            SET unthrottle_job_id = jobs.id
+           FROM jobs
+          WHERE e.subscription_id = jobs.subscription_id AND e.period_start = jobs.period_start
+         RETURNING e.subscription_id, e.customer_id, e.period_start, jobs.id AS job_id",
+    )
+    .bind::<Timestamptz, _>(now)
+    .load(conn)?;
+    for lift in &lifted {
+        audit::record_as(
+            conn,
+            &Actor::System,
+            None,
+            now,
+            Change {
+                action: "usage.throttle_lifted",
+                entity_type: "subscription",
+                entity_id: lift.subscription_id.to_string(),
+                before: None,
+                after: Some(json!({
+                    "subscription_id": lift.subscription_id,
+                    "period_start": lift.period_start.to_string(),
+                    "provisioning_job_id": lift.job_id,
+                })),
+                customer_id: Some(lift.customer_id),
+            },
+        )?;
+    }
+    Ok(lifted.len())
+}
+
 /// One record of a batch, checked by the route.
 #[derive(Debug, Clone)]
 pub struct NewUsageRecord {
@@ -355,6 +451,9 @@ pub fn ingest(
     let input: Vec<i64> = records.iter().map(|r| r.input_octets).collect();
     let output: Vec<i64> = records.iter().map(|r| r.output_octets).collect();
     conn.transaction(|conn| {
+        // A batch is a thousand index probes: compiling the plan (JIT) would cost more than
+        // running it.
+        diesel::sql_query("SET LOCAL jit = off").execute(conn)?;
         let row: IngestRow = diesel::sql_query(
             "WITH input AS (
                  SELECT *
@@ -364,11 +463,12 @@ pub fn ingest(
                                              occurred_at, input_octets, output_octets, idx)
              ),
              resolved AS (
-                 SELECT u.*, COALESCE(s1.id, s2.id) AS sid,
-                        COALESCE(s1.customer_id, s2.customer_id) AS cid
+                 SELECT u.*, s.id AS sid, s.customer_id AS cid
                    FROM input u
-                   LEFT JOIN subscriptions s1 ON s1.id = u.subscription_id
-                   LEFT JOIN subscriptions s2 ON s2.username = u.username
+                   LEFT JOIN LATERAL (
+                        SELECT id, customer_id FROM subscriptions
+                         WHERE id = u.subscription_id OR username = u.username
+                         LIMIT 1) s ON true
              ),
              inserted AS (
                  INSERT INTO usage_records (customer_id, subscription_id, source, source_key,
