@@ -12,9 +12,10 @@ if ! command -v wrk >/dev/null 2>&1; then
   fi
 fi
 source scripts/test-server.sh
-cargo build --release -p api --bin ispbill --bin bench_seed --bin loadgen
+cargo build --release -p api --bin ispbill --bin bench_seed --bin loadgen --bin usage_bench
 mkdir -p artifacts/bench
-start_test_server target/release/ispbill artifacts/bench/server.log LOG_LEVEL=warn
+# The usage poller is timed by usage_bench itself: the server's own worker stays out of it.
+start_test_server target/release/ispbill artifacts/bench/server.log LOG_LEVEL=warn USAGE_POLL_MS=86400000
 url="$SERVER_URL"
 token="$(login_token "$url" "$SERVER_ADMIN_EMAIL" "$SERVER_ADMIN_PASSWORD")"
 
@@ -62,5 +63,11 @@ echo "== GET /api/v1/auth/me (JWT check, account still active, one indexed read)
 wrk -t2 -c32 -d10s --latency -H "Authorization: Bearer $token" "$url/api/v1/auth/me" | sed -n '/Latency Distribution/,/Requests\/sec/p'
 echo "== GET /api/v1/audit-log?limit=50 (admin list), 16 connections, 10 s"
 wrk -t2 -c16 -d10s --latency -H "Authorization: Bearer $token" "$url/api/v1/audit-log?limit=50" | sed -n '/Latency Distribution/,/Requests\/sec/p'
+
+usage_subs="${BENCH_USAGE_SUBSCRIPTIONS:-100000}" usage_rows="${BENCH_USAGE_ROWS:-1000000}"
+echo "== usage poller: one pass over $usage_rows changed accounting rows of $usage_subs subscriptions (target >= 200,000 rows/s)"
+target/release/usage_bench poller "$_test_base/$_test_db" "$usage_subs" "$usage_rows"
+echo "== POST /api/v1/usage-records, batches of 1,000 records, 4 connections, 10 s (target >= 100,000 records/s)"
+target/release/usage_bench ingest "$_test_base/$_test_db" "$url" "$SERVER_ADMIN_EMAIL" "$SERVER_ADMIN_PASSWORD" 10 4
 
 echo "== API memory at the end: $(rss)"

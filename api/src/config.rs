@@ -67,6 +67,15 @@ pub struct Config {
     pub portal_leads_per_hour: i64,
     /// Provisioning: the job worker and what it writes to FreeRADIUS.
     pub provisioning: ProvisioningConfig,
+    /// `USAGE_POLL_MS`: how often the usage poller reads FreeRADIUS accounting (default
+    /// 10000).
+    pub usage_poll_ms: u64,
+    /// `USAGE_POLL_OVERLAP_SECS`: how far before its watermark each pass re-reads accounting
+    /// rows, so rows written late are not missed (default 300).
+    pub usage_poll_overlap_secs: i64,
+    /// `USAGE_CAP_ACTION`: what a reached data cap does: `none`, `notify` (a timeline event)
+    /// or `throttle` (the event and a provisioning job; default `notify`).
+    pub usage_cap_action: CapAction,
 }
 
 /// How provisioning jobs run and what the FreeRADIUS adapter writes.
@@ -105,6 +114,14 @@ pub struct ProvisioningConfig {
     pub coa_attempts: u32,
     /// `DOWNGRADE_POLICY`: `next_cycle` (default) or `immediate`.
     pub downgrade_policy: DowngradePolicy,
+}
+
+/// What a subscription reaching its data cap triggers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CapAction {
+    None,
+    Notify,
+    Throttle,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -182,6 +199,18 @@ impl Config {
                 })
             }
         };
+        let usage_cap_action = match lookup("USAGE_CAP_ACTION").as_deref() {
+            None | Some("notify") => CapAction::Notify,
+            Some("none") => CapAction::None,
+            Some("throttle") => CapAction::Throttle,
+            Some(other) => {
+                return Err(ConfigError::Invalid {
+                    name: "USAGE_CAP_ACTION",
+                    value: other.to_owned(),
+                    reason: "expected none, notify or throttle",
+                })
+            }
+        };
         let config = Config {
             environment,
             database_url,
@@ -253,6 +282,9 @@ impl Config {
                     })?,
                 },
             },
+            usage_poll_ms: parse(&lookup, "USAGE_POLL_MS", 10_000)?,
+            usage_poll_overlap_secs: parse(&lookup, "USAGE_POLL_OVERLAP_SECS", 300)?,
+            usage_cap_action,
         };
         config.check_ranges()?;
         Ok(config)
@@ -262,7 +294,7 @@ impl Config {
     /// disable a protection; refuse them at startup with the variable's name.
     fn check_ranges(&self) -> Result<(), ConfigError> {
         let p = &self.provisioning;
-        let positive: [(&'static str, i64); 14] = [
+        let positive: [(&'static str, i64); 16] = [
             ("PROVISIONING_POLL_MS", p.poll_ms as i64),
             ("PROVISIONING_MAX_ATTEMPTS", i64::from(p.max_attempts)),
             ("PROVISIONING_BACKOFF_SECS", p.backoff_secs as i64),
@@ -283,6 +315,8 @@ impl Config {
                 self.login_max_failures_per_address,
             ),
             ("LOGIN_WINDOW_SECS", self.login_window_secs),
+            ("USAGE_POLL_MS", self.usage_poll_ms as i64),
+            ("USAGE_POLL_OVERLAP_SECS", self.usage_poll_overlap_secs),
         ];
         for (name, value) in positive {
             if value <= 0 {
@@ -418,6 +452,24 @@ mod tests {
                 ..
             })
         ));
+    }
+
+    #[test]
+    fn usage_settings_are_read_and_checked() {
+        let c = config(&[]).unwrap();
+        assert_eq!(c.usage_poll_ms, 10_000);
+        assert_eq!(c.usage_cap_action, CapAction::Notify);
+        let c = config(&[("USAGE_CAP_ACTION", "throttle"), ("USAGE_POLL_MS", "500")]).unwrap();
+        assert_eq!(c.usage_cap_action, CapAction::Throttle);
+        assert_eq!(c.usage_poll_ms, 500);
+        assert!(matches!(
+            config(&[("USAGE_CAP_ACTION", "shout")]),
+            Err(ConfigError::Invalid {
+                name: "USAGE_CAP_ACTION",
+                ..
+            })
+        ));
+        assert!(config(&[("USAGE_POLL_MS", "0")]).is_err());
     }
 
     #[test]

@@ -86,6 +86,13 @@ impl Application {
             config.provisioning.clone(),
             provisioning_wakeup.clone(),
         );
+        workers::spawn_usage_poller(
+            pool.clone(),
+            clock.clone(),
+            std::time::Duration::from_millis(config.usage_poll_ms),
+            config.usage_poll_overlap_secs,
+            config.usage_cap_action,
+        );
         let listener = TcpListener::bind((config.host.as_str(), config.port))?;
         let port = listener.local_addr()?.port();
         let state = web::Data::new(AppState {

@@ -41,6 +41,7 @@ use crate::routes;
         (name = "orders", description = "Orders: draft, credit check, approval"),
         (name = "network", description = "NASes (where subscribers connect, and where Disconnect/CoA go) and static address pools"),
         (name = "subscriptions", description = "Services on the network: suspend, restore, change plan, terminate; provisioning jobs; sessions"),
+        (name = "usage", description = "Usage: accounting from FreeRADIUS and other mediation systems, per subscription and billing period"),
         (name = "audit", description = "Who changed what"),
         (name = "operations", description = "Health and readiness"),
     )

@@ -22,4 +22,5 @@ mod radius_server;
 mod schema;
 mod startup;
 mod story;
+mod usage;
 mod users;

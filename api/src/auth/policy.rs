@@ -70,6 +70,8 @@ const SERVICE_WRITE: Access = Access::Roles(&[Admin, Manager, Agent, Finance, In
 
 /// Reading a subscriber's network password: the people who give it to the customer.
 const CREDENTIALS: Access = Access::Roles(&[Admin, Manager, Agent]);
+/// Mediation systems (with `usage:write`) and admins record usage.
+const USAGE_WRITERS: Access = Access::Roles(&[Admin, Integration]);
 
 /// Every API route. Keep it sorted by area, then path.
 pub const POLICIES: &[RoutePolicy] = &[
@@ -385,6 +387,21 @@ pub const POLICIES: &[RoutePolicy] = &[
     route("GET", "/api/v1/nas/{id}", MANAGERS),
     route("PATCH", "/api/v1/nas/{id}", ADMIN),
     route("DELETE", "/api/v1/nas/{id}", ADMIN),
+    // usage: mediation systems write records, staff read a subscription's usage, managers
+    // see accounting no subscription claims
+    scoped(
+        "GET",
+        "/api/v1/subscriptions/{id}/usage",
+        STAFF_AND_INTEGRATIONS,
+        "customers:read",
+    ),
+    route("GET", "/api/v1/usage/unmatched", MANAGERS),
+    scoped(
+        "POST",
+        "/api/v1/usage-records",
+        USAGE_WRITERS,
+        "usage:write",
+    ),
     // audit
     route("GET", "/api/v1/audit-log", ADMIN),
     // the OpenAPI document itself

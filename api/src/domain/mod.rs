@@ -11,3 +11,4 @@ pub mod money;
 pub mod order;
 pub mod search;
 pub mod subscription;
+pub mod usage;

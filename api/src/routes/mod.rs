@@ -14,6 +14,7 @@ pub mod orders;
 pub mod search;
 pub mod subscriptions;
 pub mod system;
+pub mod usage;
 pub mod users;
 
 use actix_web::http::header;
@@ -43,6 +44,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .configure(orders::configure)
                 .configure(nas::configure)
                 .configure(subscriptions::configure)
+                .configure(usage::configure)
                 .configure(audit_log::configure),
         );
 }

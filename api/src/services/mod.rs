@@ -18,4 +18,5 @@ pub mod provisioning;
 pub mod search;
 pub mod sessions;
 pub mod subscriptions;
+pub mod usage;
 pub mod users;

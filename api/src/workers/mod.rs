@@ -4,8 +4,9 @@
 use std::time::Duration;
 
 use crate::clock::SharedClock;
+use crate::config::CapAction;
 use crate::db::DbPool;
-use crate::services::maintenance;
+use crate::services::{maintenance, usage};
 
 /// How often housekeeping runs.
 const MAINTENANCE_EVERY: Duration = Duration::from_secs(600);
@@ -95,4 +96,38 @@ async fn provisioning_pass(
     let done = provisioning::run(pool, config, job, now).await?;
     tracing::info!(job = id, %action, status = %done.status, attempts = done.attempts, "provisioning job");
     Ok(true)
+}
+
+/// Reads FreeRADIUS accounting into usage records every `every` (`USAGE_POLL_MS`). A pass
+/// is one transaction under the poller's row lock, so replicas take turns.
+pub fn spawn_usage_poller(
+    pool: DbPool,
+    clock: SharedClock,
+    every: Duration,
+    overlap_secs: i64,
+    cap_action: CapAction,
+) {
+    tokio::spawn(async move {
+        // The first pass waits one interval: startup has enough to do.
+        let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
+        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            ticks.tick().await;
+            let pool = pool.clone();
+            let now = clock.now();
+            let result = tokio::task::spawn_blocking(move || {
+                let mut conn = pool.get()?;
+                usage::poll_radacct(&mut conn, now, overlap_secs, cap_action)
+            })
+            .await;
+            match result {
+                Ok(Ok(pass)) if pass.records + pass.unmatched > 0 => {
+                    tracing::info!(?pass, "usage poller pass")
+                }
+                Ok(Ok(pass)) => tracing::debug!(?pass, "usage poller pass"),
+                Ok(Err(err)) => tracing::warn!(error = %err, "usage poller pass failed"),
+                Err(err) => tracing::warn!(error = %err, "usage poller task failed"),
+            }
+        }
+    });
 }

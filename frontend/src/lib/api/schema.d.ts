@@ -1334,6 +1334,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/subscriptions/{id}/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A subscription's usage in a billing period: totals, the cap and how much of it is used,
+         *     and the total of each day. Usage counts in the period containing the moment it was
+         *     observed.
+         * @description **Access:** roles admin, manager, agent, finance, viewer, integration (integration tokens need the `customers:read` scope).
+         */
+        get: operations["subscription_usage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tax-rates": {
         parameters: {
             query?: never;
@@ -1382,6 +1404,52 @@ export interface paths {
          * @description **Access:** roles admin, manager.
          */
         patch: operations["update_tax_rate"];
+        trace?: never;
+    };
+    "/api/v1/usage-records": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record usage from another mediation system: a batch of 1 to 1,000 records, written in
+         *     one transaction. The batch is validated as a whole: any bad record, or one naming an
+         *     unknown subscription or username, rejects the batch (422, the record's index in the
+         *     field path, e.g. `records[17].input_octets`) and nothing is written. Records are
+         *     idempotent by your id: one you sent before is counted in `duplicates` and ignored.
+         * @description **Access:** roles admin, integration (integration tokens need the `usage:write` scope).
+         */
+        post: operations["create_usage_records"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/usage/unmatched": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Accounting for usernames no subscription carries, summed per username (in username
+         *     order). It is never billed; it shows sessions the network allowed that billing does not
+         *     know.
+         * @description **Access:** roles admin, manager.
+         */
+        get: operations["list_unmatched"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/users": {
@@ -2168,6 +2236,14 @@ export interface components {
             name: string;
             phone?: string | null;
             status: components["schemas"]["CustomerStatus"];
+        };
+        DailyUsage: {
+            /** Format: date */
+            date: string;
+            /** Format: int64 */
+            input_octets: number;
+            /** Format: int64 */
+            output_octets: number;
         };
         /** @description How much deposit a new order of this class's customers must pay. */
         Deposit: {
@@ -3197,6 +3273,52 @@ export interface components {
         SubscriptionList: {
             items: components["schemas"]["Subscription"][];
         };
+        /** @description A subscription's usage in one billing period. */
+        SubscriptionUsage: {
+            /**
+             * Format: int64
+             * @description The plan's data cap in octets (GB × 10⁹); absent without a cap.
+             */
+            cap_octets?: number | null;
+            /**
+             * Format: date-time
+             * @description When the cap was reached in this period, if it was.
+             */
+            cap_reached_at?: string | null;
+            /** Format: int64 */
+            customer_id: number;
+            /** @description One entry per day of the period, zeros included. */
+            days: components["schemas"]["DailyUsage"][];
+            /**
+             * Format: int64
+             * @description Octets the subscriber sent (upload).
+             */
+            input_octets: number;
+            /**
+             * Format: int64
+             * @description Octets the subscriber received (download).
+             */
+            output_octets: number;
+            /**
+             * @description Share of the cap used, percent with one decimal (rounded down); absent without a cap.
+             * @example 42.5
+             */
+            percent_used?: string | null;
+            /**
+             * Format: date
+             * @description The next period's first day (exclusive). Days are UTC.
+             */
+            period_end: string;
+            /**
+             * Format: date
+             * @description The period's first day.
+             */
+            period_start: string;
+            /** Format: int64 */
+            subscription_id: number;
+            /** Format: int64 */
+            total_octets: number;
+        };
         SuspendRequest: {
             /** @description Why, in words, for the timeline. */
             note?: string | null;
@@ -3286,6 +3408,27 @@ export interface components {
             refresh_token: string;
             /** @description Always `Bearer`. */
             token_type: string;
+        };
+        /** @description Accounting for a username no subscription carries. */
+        UnmatchedUsage: {
+            /** Format: date-time */
+            first_seen_at: string;
+            /** Format: int64 */
+            input_octets: number;
+            /** Format: date-time */
+            last_seen_at: string;
+            /** Format: int64 */
+            output_octets: number;
+            /**
+             * Format: int64
+             * @description Accounting sessions seen.
+             */
+            sessions: number;
+            username: string;
+        };
+        UnmatchedUsageList: {
+            items: components["schemas"]["UnmatchedUsage"][];
+            next_cursor?: string | null;
         };
         UpdateAddressRequest: {
             city?: string | null;
@@ -3432,6 +3575,51 @@ export interface components {
              */
             password?: string | null;
             role?: components["schemas"]["Role"] | null;
+        };
+        UsageBatchResult: {
+            /**
+             * Format: int64
+             * @description Records written now.
+             */
+            accepted: number;
+            /**
+             * Format: int64
+             * @description Records whose id you had sent before, ignored.
+             */
+            duplicates: number;
+        };
+        UsageRecordBatch: {
+            /** @description 1 to 1,000 records, validated as a whole: one bad record rejects the batch. */
+            records: components["schemas"]["UsageRecordInput"][];
+        };
+        /**
+         * @description One usage record. Name the subscription by `subscription_id` or by its network
+         *     `username`, not both.
+         */
+        UsageRecordInput: {
+            /**
+             * @description Your id for this record, 1–200 printable characters: a record whose id you sent
+             *     before is ignored (the first one counts).
+             */
+            id: string;
+            /**
+             * Format: int64
+             * @description Octets the subscriber sent (upload).
+             */
+            input_octets: number;
+            /**
+             * Format: date-time
+             * @description When the usage happened; it counts in the billing period containing this moment.
+             */
+            occurred_at: string;
+            /**
+             * Format: int64
+             * @description Octets the subscriber received (download).
+             */
+            output_octets: number;
+            /** Format: int64 */
+            subscription_id?: number | null;
+            username?: string | null;
         };
         /** @description A staff user. The password hash is never returned. */
         User: {
@@ -10622,6 +10810,86 @@ export interface operations {
             };
         };
     };
+    subscription_usage: {
+        parameters: {
+            query?: {
+                /** @description The first day of the billing period (`YYYY-MM-DD`); default: the current period. */
+                period_start?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Subscription id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The period's usage */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubscriptionUsage"];
+                };
+            };
+            /** @description `invalid_path_parameter`, `invalid_query` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `missing_token`, `invalid_token`, `token_expired`, `session_revoked` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: the caller's role may not use this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `validation_failed`: `period_start` is not one of the subscription's period starts */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error`: logged with the request id; retry later */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     list_tax_rates: {
         parameters: {
             query?: {
@@ -10945,6 +11213,166 @@ export interface operations {
             };
             /** @description `validation_failed`; `validation_failed`: see `errors` for each field */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error`: logged with the request id; retry later */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_usage_records: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the first successful response is replayed for 24 hours to every request with the same key and body (with `Idempotent-Replayed: true`). */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UsageRecordBatch"];
+            };
+        };
+        responses: {
+            /** @description Written (and already known) records */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UsageBatchResult"];
+                };
+            };
+            /** @description `malformed_json`: the body is not JSON; `invalid_path_parameter`, `invalid_query` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `missing_token`, `invalid_token`, `token_expired`, `session_revoked` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: the caller's role may not use this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `idempotency_request_in_progress`: the first request with this key is still running */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `validation_failed`: a field error per bad record (`invalid`, `unknown_subscription`, `unknown_username`, `too_many`, `duplicate_id`); `idempotency_key_reused`: the key was used with another request; `validation_failed`: see `errors` for each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error`: logged with the request id; retry later */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_unmatched: {
+        parameters: {
+            query?: {
+                /** @description Items per page, 1–200 (default 50). */
+                limit?: number;
+                /** @description `next_cursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Unmatched usage by username */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnmatchedUsageList"];
+                };
+            };
+            /** @description `invalid_path_parameter`, `invalid_query` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `missing_token`, `invalid_token`, `token_expired`, `session_revoked` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: the caller's role may not use this route */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
