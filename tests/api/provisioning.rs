@@ -338,10 +338,14 @@ async fn suspension_rejects_the_subscriber_and_kicks_its_session_restore_lets_it
         "{rejected}"
     );
 
-    // Suspending twice is refused; restoring brings the plan back.
-    let again = command(&app, &finance, id, "suspend", json!({"reason": "fraud"})).await;
+    // Suspending twice is refused; finance suspends for non-payment only.
+    let agent = app.token_as(Role::Agent);
+    let again = command(&app, &agent, id, "suspend", json!({"reason": "fraud"})).await;
     assert_eq!(again.status, 409);
     assert_eq!(again.problem_code(), "invalid_transition");
+    let fraud = command(&app, &finance, id, "suspend", json!({"reason": "fraud"})).await;
+    assert_eq!(fraud.status, 403, "{}", fraud.text);
+    // Restoring brings the plan back.
     let restored = command(&app, &finance, id, "restore", json!({"note": "paid"})).await;
     assert_eq!(restored.status, 200, "{}", restored.text);
     assert_eq!(restored.body["status"], "active");
@@ -354,20 +358,25 @@ async fn suspension_rejects_the_subscriber_and_kicks_its_session_restore_lets_it
         "{accepted}"
     );
 
-    // A suspension with no open session: the job notes it and is done at once.
+    // A suspension with no open session: the job notes it and is done at once. The
+    // customer asked for it, so finance cannot lift it; the agent can.
     command(
         &app,
-        &finance,
+        &agent,
         id,
         "suspend",
         json!({"reason": "customer_request"}),
     )
     .await;
-    settled(&app, &finance, id).await;
-    let jobs = jobs_of(&app, &finance, id).await;
+    settled(&app, &agent, id).await;
+    let jobs = jobs_of(&app, &agent, id).await;
     assert_eq!(jobs[0]["action"], "suspend");
     assert_eq!(jobs[0]["status"], "done");
     assert!(jobs[0]["log"].to_string().contains("has no open session"));
+    let lift = command(&app, &finance, id, "restore", json!({})).await;
+    assert_eq!(lift.status, 403, "{}", lift.text);
+    let lift = command(&app, &agent, id, "restore", json!({})).await;
+    assert_eq!(lift.status, 200, "{}", lift.text);
 }
 
 #[tokio::test]
@@ -378,8 +387,17 @@ async fn a_walled_garden_suspension_answers_with_the_garden_and_changes_the_sess
     .await;
     let radius = RadiusServer::start(&app.db.url);
     add_nas(&app, radius.coa_port).await;
+    let pool = app
+        .post(
+            "/api/v1/ip-pools",
+            Some(&app.admin_token().await),
+            &json!({"name": "garden-test", "network": "192.0.2.0/28"}),
+        )
+        .await;
+    assert_eq!(pool.status, 201, "{}", pool.text);
     let plan = ProductBuilder::plan("FIBER-50", "29.00")
         .speeds(50, 10)
+        .ip_pool(pool.body["id"].as_i64().unwrap())
         .create(&app)
         .id;
     let (_, sub, password) = active_subscriber(&app, plan).await;
@@ -414,16 +432,25 @@ async fn a_walled_garden_suspension_answers_with_the_garden_and_changes_the_sess
         garden.contains("Mikrotik-Rate-Limit = \"256k/256k\""),
         "{garden}"
     );
+    // The static address would keep the subscriber out of the garden's pool: not sent.
+    assert!(!garden.contains("Framed-IP-Address"), "{garden}");
 
     command(&app, &agent, id, "restore", json!({})).await;
     settled(&app, &agent, id).await;
     let jobs = jobs_of(&app, &agent, id).await;
     assert_eq!(jobs[0]["action"], "restore");
-    assert!(jobs[0]["log"]
-        .to_string()
-        .contains("CoA-Request for session wg-1"));
+    // Back on its static address, the session must reconnect: a Disconnect, not a CoA.
+    assert!(
+        jobs[0]["log"]
+            .to_string()
+            .contains("Disconnect-Request for session wg-1"),
+        "{}",
+        jobs[0]
+    );
+    assert_eq!(open_sessions(&app, &user), 0);
     let back = auth(&radius, &user, &password);
     assert!(back.contains("Mikrotik-Rate-Limit = \"10M/50M\""), "{back}");
+    assert!(back.contains("Framed-IP-Address = 192.0.2.1"), "{back}");
     assert!(!back.contains("walled-garden"), "{back}");
 }
 
@@ -602,7 +629,8 @@ async fn termination_inside_the_contract_charges_the_fee_and_freeradius_forgets_
     assert_eq!(done.status, 200, "{}", done.text);
     assert_eq!(done.body["early_termination_fee"], "300.00");
     assert_eq!(done.body["subscription"]["status"], "terminated");
-    assert_eq!(done.body["subscription"]["static_ip"], Value::Null);
+    // The address stays reserved until FreeRADIUS has forgotten the user.
+    assert_eq!(done.body["subscription"]["static_ip"], "203.0.113.1");
     assert_eq!(
         app.count(
             "pending_charges",
@@ -612,7 +640,8 @@ async fn termination_inside_the_contract_charges_the_fee_and_freeradius_forgets_
         ),
         1
     );
-    settled(&app, &agent, id).await;
+    let ended = settled(&app, &agent, id).await;
+    assert_eq!(ended["static_ip"], Value::Null, "back in the pool");
     assert_eq!(
         open_sessions(&app, &user),
         0,
@@ -674,37 +703,31 @@ async fn a_nas_that_does_not_answer_is_retried_with_backoff_then_waits_for_staff
     let user = sub["username"].as_str().unwrap().to_owned();
     start_session(&radius, &user, "lost-1");
     let finance = app.token_as(Role::Finance);
-    command(
-        &app,
-        &finance,
-        id,
-        "suspend",
-        json!({"reason": "non_payment"}),
-    )
-    .await;
+    let suspend = json!({"reason": "non_payment"});
+    command(&app, &finance, id, "suspend", suspend.clone()).await;
 
-    // The first attempt fails and is scheduled PROVISIONING_BACKOFF_SECS (10 s) later.
+    // The first attempt fails and is scheduled PROVISIONING_BACKOFF_SECS (10 s) after it.
     let job = wait_job(&app, id, |j| j["attempts"] == 1 && j["status"] == "pending").await;
     assert!(
         job["last_error"].as_str().unwrap().contains("no answer"),
         "{job}"
     );
-    assert_eq!(job["next_attempt_at"], "2026-03-02T09:00:10Z");
+    assert!(
+        job["next_attempt_at"]
+            .as_str()
+            .unwrap()
+            .starts_with("2026-03-02T09:00:10"),
+        "{job}"
+    );
     // FreeRADIUS already rejects the user: the database phase committed.
     assert!(auth(&radius, &user, &password).contains("Access-Reject"));
-    // A later job of the same subscription waits behind it.
-    command(&app, &finance, id, "restore", json!({})).await;
 
-    app.clock.advance(chrono::Duration::seconds(10));
+    app.clock.advance(chrono::Duration::seconds(11));
     let failed = wait_job(&app, id, |j| {
         j["action"] == "suspend" && j["status"] == "failed"
     })
     .await;
     assert_eq!(failed["attempts"], 2);
-    let jobs = jobs_of(&app, &finance, id).await;
-    assert_eq!(jobs[0]["action"], "restore");
-    assert_eq!(jobs[0]["status"], "pending", "it waits for the failed job");
-    assert_eq!(jobs[0]["attempts"], 0);
     let failed_list = app
         .get("/api/v1/provisioning-jobs?status=failed", Some(&finance))
         .await;
@@ -716,6 +739,10 @@ async fn a_nas_that_does_not_answer_is_retried_with_backoff_then_waits_for_staff
         ),
         1
     );
+    let sub_now = app
+        .get(&format!("/api/v1/subscriptions/{id}"), Some(&finance))
+        .await;
+    assert_eq!(sub_now.body["failed_jobs"], 1);
 
     // Staff fix the NAS and retry; agents may not retry.
     let failed_id = failed["id"].as_i64().unwrap();
@@ -728,14 +755,13 @@ async fn a_nas_that_does_not_answer_is_retried_with_backoff_then_waits_for_staff
         .await;
     assert_eq!(agent_retry.status, 403);
     let admin = app.admin_token().await;
-    let fixed = app
-        .patch(
-            &format!("/api/v1/nas/{nas}"),
-            Some(&admin),
-            &json!({"coa_port": radius.coa_port}),
-        )
-        .await;
-    assert_eq!(fixed.status, 200, "{}", fixed.text);
+    let nas_path = format!("/api/v1/nas/{nas}");
+    let set_port = |port: u16| {
+        let body = json!({"coa_port": port});
+        let (app, path, admin) = (&app, nas_path.clone(), admin.clone());
+        async move { app.patch(&path, Some(&admin), &body).await }
+    };
+    assert_eq!(set_port(radius.coa_port).await.status, 200);
     let manager = app.token_as(Role::Manager);
     let retried = app
         .post(
@@ -748,12 +774,11 @@ async fn a_nas_that_does_not_answer_is_retried_with_backoff_then_waits_for_staff
     assert_eq!(retried.body["status"], "pending");
     let sub = settled(&app, &manager, id).await;
     assert_eq!(sub["failed_jobs"], 0);
-    let jobs = jobs_of(&app, &manager, id).await;
-    assert!(jobs.iter().all(|j| j["status"] == "done"), "{jobs:?}");
-    let suspend = jobs.iter().find(|j| j["id"] == failed["id"]).unwrap();
-    assert!(suspend["log"].to_string().contains("ACK"), "{suspend}");
+    let done = jobs_of(&app, &manager, id).await;
+    assert_eq!(done[0]["id"], failed["id"]);
+    assert_eq!(done[0]["status"], "done");
+    assert!(done[0]["log"].to_string().contains("ACK"), "{}", done[0]);
     assert_eq!(open_sessions(&app, &user), 0);
-    assert!(auth(&radius, &user, &password).contains("Access-Accept"));
     let not_failed = app
         .post(
             &format!("/api/v1/provisioning-jobs/{failed_id}/retry"),
@@ -763,6 +788,42 @@ async fn a_nas_that_does_not_answer_is_retried_with_backoff_then_waits_for_staff
         .await;
     assert_eq!(not_failed.status, 409);
     assert_eq!(not_failed.problem_code(), "job_not_failed");
+
+    // A failed job does not hold back what comes after it: the customer who pays is
+    // restored even though the NAS is silent again, and the stale suspension can no longer
+    // be retried (it would undo the restore).
+    command(&app, &finance, id, "restore", json!({})).await;
+    settled(&app, &finance, id).await;
+    start_session(&radius, &user, "lost-2");
+    assert_eq!(set_port(silent_port).await.status, 200);
+    command(&app, &finance, id, "suspend", suspend).await;
+    wait_job(&app, id, |j| {
+        j["action"] == "suspend" && j["attempts"] == 1 && j["status"] == "pending"
+    })
+    .await;
+    app.clock.advance(chrono::Duration::seconds(11));
+    let finance = app.token_as(Role::Finance);
+    let failed = wait_job(&app, id, |j| {
+        j["action"] == "suspend" && j["status"] == "failed"
+    })
+    .await;
+    let restored = command(&app, &finance, id, "restore", json!({})).await;
+    assert_eq!(restored.status, 200, "{}", restored.text);
+    let after = settled(&app, &finance, id).await;
+    assert_eq!(after["failed_jobs"], 1);
+    let latest = &jobs_of(&app, &finance, id).await[0];
+    assert_eq!(latest["action"], "restore");
+    assert_eq!(latest["status"], "done");
+    assert!(auth(&radius, &user, &password).contains("Access-Accept"));
+    let superseded = app
+        .post(
+            &format!("/api/v1/provisioning-jobs/{}/retry", failed["id"]),
+            Some(&manager),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(superseded.status, 409);
+    assert_eq!(superseded.problem_code(), "job_superseded");
 }
 
 /// Waits for the subscription's newest job matching `ready`.
@@ -1093,4 +1154,138 @@ async fn a_throttled_subscriber_gets_the_throttle_rate_by_coa_until_unthrottled(
         back.contains("Mikrotik-Rate-Limit = \"20M/100M\""),
         "{back}"
     );
+}
+
+#[tokio::test]
+async fn orders_that_cannot_be_provisioned_are_refused_and_ended_ones_complete() {
+    let app = spawn_app_with(|c| c.provisioning.workers = 0).await;
+    let agent = app.token_as(Role::Agent);
+    let plan = ProductBuilder::plan("HOME-100", "30.00").create(&app).id;
+    let tv = ProductBuilder::addon("TV-PLUS", "5.00").create(&app).id;
+    // An add-on with no plan to ride on: the approval is refused, nothing is written.
+    let customer = CustomerBuilder::new("No Plan Yet").create(&app);
+    let order = app
+        .post(
+            "/api/v1/orders",
+            Some(&agent),
+            &json!({"customer_id": customer.id, "channel": "call_center",
+                    "lines": [{"action": "add", "product_id": tv}]}),
+        )
+        .await;
+    let order_id = order.body["id"].as_i64().unwrap();
+    let refused = app
+        .post(
+            &format!("/api/v1/orders/{order_id}/submit"),
+            Some(&agent),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(refused.status, 409, "{}", refused.text);
+    assert_eq!(refused.problem_code(), "addon_needs_plan");
+    assert_eq!(app.count("subscriptions", "TRUE"), 0);
+    let still = app
+        .get(&format!("/api/v1/orders/{order_id}"), Some(&agent))
+        .await;
+    assert_eq!(still.body["status"], "draft");
+
+    // Terminated before it went live (no worker runs here): the order completes anyway.
+    let order = approved_order(&app, &agent, customer.id, &[plan, tv]).await;
+    assert_eq!(order.body["status"], "provisioning");
+    let subs = subscriptions_of(&app, &agent, customer.id).await;
+    assert!(subs.iter().all(|s| s["status"] == "pending"));
+    let ended = command(
+        &app,
+        &agent,
+        subs[0]["id"].as_i64().unwrap(),
+        "terminate",
+        json!({"reason": "changed their mind before installation"}),
+    )
+    .await;
+    assert_eq!(ended.status, 200, "{}", ended.text);
+    let order_now = app
+        .get(
+            &format!("/api/v1/orders/{}", order.body["id"]),
+            Some(&agent),
+        )
+        .await;
+    assert_eq!(order_now.body["status"], "completed", "{}", order_now.text);
+    let subs = subscriptions_of(&app, &agent, customer.id).await;
+    assert!(subs.iter().all(|s| s["status"] == "terminated"), "{subs:?}");
+}
+
+#[tokio::test]
+async fn moving_to_a_plan_with_a_pool_gives_an_address_and_reconnects_the_session() {
+    let app = spawn_app().await;
+    let radius = RadiusServer::start(&app.db.url);
+    add_nas(&app, radius.coa_port).await;
+    let admin = app.admin_token().await;
+    let pool = app
+        .post(
+            "/api/v1/ip-pools",
+            Some(&admin),
+            &json!({"name": "move-test", "network": "198.18.0.0/30"}),
+        )
+        .await;
+    let pool_id = pool.body["id"].as_i64().unwrap();
+    let home = ProductBuilder::plan("HOME-50", "30.00").create(&app).id;
+    let business = ProductBuilder::plan("BUSINESS-50", "80.00")
+        .ip_pool(pool_id)
+        .create(&app)
+        .id;
+    let (_, sub, password) = active_subscriber(&app, home).await;
+    let id = sub["id"].as_i64().unwrap();
+    let user = sub["username"].as_str().unwrap().to_owned();
+    assert_eq!(sub["static_ip"], Value::Null);
+    start_session(&radius, &user, "mv-1");
+    let agent = app.token_as(Role::Agent);
+    let up = command(
+        &app,
+        &agent,
+        id,
+        "change-plan",
+        json!({"product_id": business}),
+    )
+    .await;
+    assert_eq!(up.status, 200, "{}", up.text);
+    assert_eq!(up.body["subscription"]["static_ip"], "198.18.0.1");
+    settled(&app, &agent, id).await;
+    let jobs = jobs_of(&app, &agent, id).await;
+    assert!(
+        jobs[0]["log"]
+            .to_string()
+            .contains("Disconnect-Request for session mv-1"),
+        "{}",
+        jobs[0]
+    );
+    assert!(auth(&radius, &user, &password).contains("Framed-IP-Address = 198.18.0.1"));
+
+    // And back (a downgrade, applied now by a manager): the address is given up.
+    let manager = app.token_as(Role::Manager);
+    let down = command(
+        &app,
+        &manager,
+        id,
+        "change-plan",
+        json!({"product_id": home, "downgrade": "immediate"}),
+    )
+    .await;
+    assert_eq!(down.status, 200, "{}", down.text);
+    assert_eq!(down.body["change"], "downgrade");
+    assert_eq!(down.body["subscription"]["static_ip"], Value::Null);
+    settled(&app, &manager, id).await;
+    assert!(!auth(&radius, &user, &password).contains("Framed-IP-Address"));
+
+    // Two plans cannot share a RADIUS group: each writes the group's attributes.
+    let manager_token = app.token_as(Role::Manager);
+    let clash = app
+        .post(
+            "/api/v1/products",
+            Some(&manager_token),
+            &json!({"code": "OTHER", "kind": "plan", "service": "internet", "name": "Other",
+                    "tax_category": "telecom", "currency": "USD", "monthly_price": "10.00",
+                    "download_mbps": 10, "upload_mbps": 10, "radius_group": "home-50"}),
+        )
+        .await;
+    assert_eq!(clash.status, 409, "{}", clash.text);
+    assert_eq!(clash.problem_code(), "radius_group_taken");
 }

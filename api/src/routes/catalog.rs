@@ -446,7 +446,7 @@ pub async fn list_products(
     request_body = CreateProductRequest,
     responses(
         (status = 201, description = "Created", body = ProductDetail),
-        (status = 409, description = "`product_code_taken`", body = Problem),
+        (status = 409, description = "`product_code_taken`, `radius_group_taken`", body = Problem),
         (status = 422, description = "`validation_failed`", body = Problem),
     )
 )]
@@ -571,7 +571,7 @@ async fn product_detail_response(
         (status = 200, description = "Updated", body = ProductDetail),
         (status = 400, description = "`invalid_if_match`", body = Problem),
         (status = 404, description = "`not_found`", body = Problem),
-        (status = 409, description = "`version_conflict`", body = Problem),
+        (status = 409, description = "`version_conflict`, `radius_group_taken`", body = Problem),
         (status = 422, description = "`validation_failed`", body = Problem),
     )
 )]

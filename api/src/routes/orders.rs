@@ -1004,7 +1004,7 @@ pub async fn delete_order_line(
         (status = 200, description = "The submitted order with its credit check", body = Order),
         (status = 400, description = "`invalid_if_match`", body = Problem),
         (status = 404, description = "`not_found`", body = Problem),
-        (status = 409, description = "`version_conflict`, `invalid_transition`, `customer_closed`", body = Problem),
+        (status = 409, description = "`version_conflict`, `invalid_transition`, `customer_closed`; when approved at once, fulfilment: `ip_pool_exhausted`, `addon_needs_plan`", body = Problem),
         (status = 422, description = "`order_empty`", body = Problem),
     )
 )]
@@ -1058,7 +1058,7 @@ async fn decide(
         (status = 200, description = "Approved", body = Order),
         (status = 400, description = "`invalid_if_match`", body = Problem),
         (status = 404, description = "`not_found`", body = Problem),
-        (status = 409, description = "`version_conflict`, `invalid_transition`", body = Problem),
+        (status = 409, description = "`version_conflict`, `invalid_transition`; fulfilment: `ip_pool_exhausted`, `addon_needs_plan`", body = Problem),
     )
 )]
 #[post("/orders/{id}/approve")]

@@ -244,6 +244,8 @@ pub struct SuspendRequest {
     request_body = SuspendRequest,
     responses(
         (status = 200, description = "Suspended; a provisioning job carries it out", body = Subscription),
+        (status = 400, description = "`invalid_if_match`", body = Problem),
+        (status = 403, description = "`forbidden`: finance and integrations suspend for non-payment only", body = Problem),
         (status = 404, description = "`not_found`", body = Problem),
         (status = 409, description = "`invalid_transition`, `addon_follows_plan`, `version_conflict`", body = Problem),
         (status = 422, description = "`validation_failed`", body = Problem),
@@ -253,6 +255,7 @@ pub struct SuspendRequest {
 pub async fn suspend_subscription(
     state: State,
     ctx: RequestContext,
+    principal: Principal,
     req: HttpRequest,
     id: web::Path<i64>,
     body: Json<SuspendRequest>,
@@ -272,6 +275,11 @@ pub async fn suspend_subscription(
     let note = check_note(&mut errors, "note", body.note);
     errors.finish()?;
     let reason = reason.ok_or_else(|| ApiError::bad_request("invalid_request", "reason"))?;
+    if !lifts_any_suspension(principal.role) && reason != SuspendReason::NonPayment {
+        return Err(ApiError::forbidden(
+            "finance and integrations suspend for non-payment only",
+        ));
+    }
     let config = state.config.provisioning.clone();
     let detail = db::run(&state.pool, move |conn| {
         service::suspend(conn, &ctx, &config, id, expected, reason, note)
@@ -279,6 +287,12 @@ pub async fn suspend_subscription(
     .await?;
     state.wake_provisioning();
     Ok(with_etag(detail))
+}
+
+/// Finance and integrations act on non-payment only: a fraud suspension or one the customer
+/// asked for is lifted by the people who deal with the customer.
+fn lifts_any_suspension(role: Role) -> bool {
+    matches!(role, Role::Admin | Role::Manager | Role::Agent)
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -296,6 +310,8 @@ pub struct RestoreRequest {
     request_body = RestoreRequest,
     responses(
         (status = 200, description = "Restored; a provisioning job carries it out", body = Subscription),
+        (status = 400, description = "`invalid_if_match`", body = Problem),
+        (status = 403, description = "`forbidden`: finance and integrations lift non-payment suspensions only", body = Problem),
         (status = 404, description = "`not_found`", body = Problem),
         (status = 409, description = "`invalid_transition`, `addon_follows_plan`, `version_conflict`", body = Problem),
         (status = 422, description = "`validation_failed`", body = Problem),
@@ -305,6 +321,7 @@ pub struct RestoreRequest {
 pub async fn restore_subscription(
     state: State,
     ctx: RequestContext,
+    principal: Principal,
     req: HttpRequest,
     id: web::Path<i64>,
     body: Json<RestoreRequest>,
@@ -314,9 +331,10 @@ pub async fn restore_subscription(
     let mut errors = FieldErrors::default();
     let note = check_note(&mut errors, "note", body.into_inner().note);
     errors.finish()?;
+    let lift_any = lifts_any_suspension(principal.role);
     let config = state.config.provisioning.clone();
     let detail = db::run(&state.pool, move |conn| {
-        service::restore(conn, &ctx, &config, id, expected, note)
+        service::restore(conn, &ctx, &config, id, expected, note, lift_any)
     })
     .await?;
     state.wake_provisioning();
@@ -351,9 +369,10 @@ pub struct PlanChangeResult {
     request_body = ChangePlanRequest,
     responses(
         (status = 200, description = "Changed now (a provisioning job applies the new attributes) or scheduled", body = PlanChangeResult),
+        (status = 400, description = "`invalid_if_match`", body = Problem),
         (status = 403, description = "`forbidden`: only managers choose the downgrade policy", body = Problem),
         (status = 404, description = "`not_found`", body = Problem),
-        (status = 409, description = "`invalid_transition`, `same_plan`, `addon_follows_plan`, `version_conflict`", body = Problem),
+        (status = 409, description = "`invalid_transition`, `same_plan`, `addon_follows_plan`, `version_conflict`, `ip_pool_exhausted`", body = Problem),
         (status = 422, description = "`validation_failed`", body = Problem),
     )
 )]
@@ -437,6 +456,7 @@ pub struct TerminationResult {
     request_body = TerminateRequest,
     responses(
         (status = 200, description = "Terminated; a provisioning job carries it out", body = TerminationResult),
+        (status = 400, description = "`invalid_if_match`", body = Problem),
         (status = 403, description = "`forbidden`: only managers waive the fee", body = Problem),
         (status = 404, description = "`not_found`", body = Problem),
         (status = 409, description = "`invalid_transition`, `version_conflict`", body = Problem),
@@ -726,7 +746,7 @@ pub async fn get_job(state: State, id: web::Path<i64>) -> ApiResult<web::Json<Pr
     responses(
         (status = 200, description = "Queued again", body = ProvisioningJob),
         (status = 404, description = "`not_found`", body = Problem),
-        (status = 409, description = "`job_not_failed`", body = Problem),
+        (status = 409, description = "`job_not_failed`, `job_superseded` (a later job of the subscription came after it)", body = Problem),
     )
 )]
 #[post("/provisioning-jobs/{id}/retry")]

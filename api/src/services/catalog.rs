@@ -154,12 +154,25 @@ fn lock_product(conn: &mut PgConnection, id: i64) -> ApiResult<ProductRow> {
 
 fn product_code_taken(err: DieselError) -> ApiError {
     match err {
+        DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, info)
+            if info.constraint_name() == Some("products_plan_radius_group_key") =>
+        {
+            radius_group_taken()
+        }
         DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => ApiError::conflict(
             "product_code_taken",
             "a product with this code already exists",
         ),
         other => other.into(),
     }
+}
+
+fn radius_group_taken() -> ApiError {
+    ApiError::conflict(
+        "radius_group_taken",
+        "another plan already uses this RADIUS group (or has it as its code); plans need \
+         their own group, since provisioning writes the group's attributes from the plan",
+    )
 }
 
 /// A plan delivers a service; add-ons and one-time products do not.
@@ -324,7 +337,8 @@ pub fn update_product(
                 products::updated_at.eq(ctx.now),
             ))
             .returning(ProductRow::as_returning())
-            .get_result(conn)?;
+            .get_result(conn)
+            .map_err(product_code_taken)?;
         audit::record(
             conn,
             ctx,

@@ -129,7 +129,9 @@ struct ClaimedId {
 }
 
 /// Takes the next due job, if any: pending and due, or running with an expired lease; and
-/// no earlier job of the same subscription still unfinished.
+/// no earlier job of the same subscription still pending or running. A failed job does not
+/// hold back later ones: each job makes the rows say what the subscription should be now, so
+/// a later job supersedes a failed earlier one (which can then no longer be retried).
 pub fn claim(conn: &mut PgConnection, now: DateTime<Utc>) -> QueryResult<Option<JobRow>> {
     conn.transaction(|conn| {
         let found = diesel::sql_query(
@@ -138,7 +140,7 @@ pub fn claim(conn: &mut PgConnection, now: DateTime<Utc>) -> QueryResult<Option<
                  OR (j.status = 'running' AND j.locked_until < $1)) \
                AND NOT EXISTS (SELECT 1 FROM provisioning_jobs e \
                                WHERE e.subscription_id = j.subscription_id AND e.id < j.id \
-                                 AND e.status <> 'done') \
+                                 AND e.status IN ('pending', 'running')) \
              ORDER BY j.next_attempt_at, j.id \
              LIMIT 1 FOR UPDATE OF j SKIP LOCKED",
         )
@@ -186,14 +188,31 @@ pub async fn run(
     job: JobRow,
     now: DateTime<Utc>,
 ) -> anyhow::Result<JobRow> {
+    let started = std::time::Instant::now();
     let outcome = execute(pool, config, &job, now).await;
+    // Backoff and finish times count from when the attempt ended, on the application clock.
+    let ended = now + chrono::Duration::from_std(started.elapsed()).unwrap_or_default();
     let pool = pool.clone();
     let config = config.clone();
     tokio::task::spawn_blocking(move || {
         let mut conn = pool.get()?;
-        finish(&mut conn, &config, &job, outcome, now).map_err(anyhow::Error::from)
+        finish(&mut conn, &config, &job, outcome, ended).map_err(anyhow::Error::from)
     })
     .await?
+}
+
+/// Whether the job is still ours: running under the attempt we claimed. A worker whose lease
+/// ran out and was taken over must not write the job's outcome or FreeRADIUS's rows.
+fn still_ours(current: &JobRow, claimed: &JobRow) -> bool {
+    current.status == "running" && current.attempts == claimed.attempts
+}
+
+/// The lease a job needs for its network phase: every request may wait its full timeout on
+/// every try, plus a margin.
+fn lease_for(config: &ProvisioningConfig, requests: usize) -> chrono::Duration {
+    let network_ms =
+        config.coa_timeout_ms as i64 * i64::from(config.coa_attempts) * requests as i64;
+    chrono::Duration::seconds(LEASE_SECS) + chrono::Duration::milliseconds(network_ms)
 }
 
 async fn execute(
@@ -337,6 +356,13 @@ fn finish(
             .select(JobRow::as_select())
             .for_update()
             .first(conn)?;
+        if !still_ours(&current, job) {
+            tracing::warn!(
+                job = job.id,
+                "provisioning job taken over by another worker; its outcome is theirs"
+            );
+            return Ok(current);
+        }
         let mut log = current.log.as_array().cloned().unwrap_or_default();
         let (lines, error) = match &outcome {
             Ok(lines) => (lines.clone(), None),
@@ -369,6 +395,25 @@ fn finish(
                 ),
             };
             log.push(json!({"at": now, "attempt": current.attempts, "message": message}));
+        }
+        if status == "done" && job.action == Action::Terminate.as_str() {
+            // FreeRADIUS no longer hands the address out and the sessions holding it were
+            // disconnected: it goes back to its pool (the plan's and its add-ons').
+            diesel::update(
+                subscriptions::table
+                    .filter(
+                        subscriptions::id
+                            .eq(job.subscription_id)
+                            .or(subscriptions::parent_id.eq(job.subscription_id)),
+                    )
+                    .filter(subscriptions::status.eq("terminated"))
+                    .filter(subscriptions::static_ip.is_not_null()),
+            )
+            .set((
+                subscriptions::static_ip.eq(None::<ipnet::IpNet>),
+                subscriptions::updated_at.eq(now),
+            ))
+            .execute(conn)?;
         }
         let row: JobRow = diesel::update(provisioning_jobs::table.find(job.id))
             .set((
@@ -431,6 +476,22 @@ pub fn retry(conn: &mut PgConnection, ctx: &RequestContext, id: i64) -> ApiResul
                 format!(
                     "the job is {}; only a failed job can be retried",
                     job.status
+                ),
+            ));
+        }
+        let later: Option<(i64, String)> = provisioning_jobs::table
+            .filter(provisioning_jobs::subscription_id.eq(job.subscription_id))
+            .filter(provisioning_jobs::id.gt(id))
+            .order(provisioning_jobs::id.desc())
+            .select((provisioning_jobs::id, provisioning_jobs::action))
+            .first(conn)
+            .optional()?;
+        if let Some((later_id, action)) = later {
+            return Err(ApiError::conflict(
+                "job_superseded",
+                format!(
+                    "job {later_id} ({action}) came after it and says what the subscription \
+                     is now; retrying this one would undo it"
                 ),
             ));
         }
@@ -776,13 +837,31 @@ fn write_plan_user(
     Ok(username.to_owned())
 }
 
-fn has_overlay(conn: &mut PgConnection, username: &str) -> QueryResult<bool> {
-    diesel::select(diesel::dsl::exists(
-        radusergroup::table
-            .filter(radusergroup::username.eq(username))
-            .filter(radusergroup::priority.lt(PLAN_PRIORITY)),
-    ))
-    .get_result(conn)
+/// The rate a live session of the user should have now: the first overlay's (walled garden,
+/// throttle) or the plan's; `None` while suspended by rejection (its sessions are gone) or
+/// without a rate.
+fn effective_rate(
+    conn: &mut PgConnection,
+    config: &ProvisioningConfig,
+    username: &str,
+    sub: &SubscriptionRow,
+) -> QueryResult<Option<String>> {
+    let overlay: Option<String> = radusergroup::table
+        .filter(radusergroup::username.eq(username))
+        .filter(radusergroup::priority.lt(PLAN_PRIORITY))
+        .order(radusergroup::priority)
+        .select(radusergroup::groupname)
+        .first(conn)
+        .optional()?;
+    match overlay.as_deref() {
+        Some("suspended") => Ok(None),
+        Some("walled_garden") => Ok(Some(config.walled_garden_rate.clone())),
+        Some(THROTTLE_GROUP) => Ok(Some(config.throttle_rate.clone())),
+        _ => {
+            let speeds = speeds_of(conn, sub.product_version_id)?;
+            Ok(rate_limit(speeds.download_mbps, speeds.upload_mbps))
+        }
+    }
 }
 
 /// The database phase of a job, in the caller's transaction.
@@ -794,6 +873,32 @@ fn apply(
 ) -> ApiResult<Plan> {
     let action = Action::parse(&job.action)
         .ok_or_else(|| ApiError::internal(anyhow::anyhow!("unknown action {}", job.action)))?;
+    let current: JobRow = provisioning_jobs::table
+        .find(job.id)
+        .select(JobRow::as_select())
+        .for_update()
+        .first(conn)?;
+    if !still_ours(&current, job) {
+        return Err(ApiError::conflict(
+            "lease_lost",
+            "the job was taken over by another worker",
+        ));
+    }
+    let plan = apply_action(conn, config, job, action, now)?;
+    // Hold the job for as long as its network phase may take.
+    diesel::update(provisioning_jobs::table.find(job.id))
+        .set(provisioning_jobs::locked_until.eq(now + lease_for(config, plan.requests.len())))
+        .execute(conn)?;
+    Ok(plan)
+}
+
+fn apply_action(
+    conn: &mut PgConnection,
+    config: &ProvisioningConfig,
+    job: &JobRow,
+    action: Action,
+    now: DateTime<Utc>,
+) -> ApiResult<Plan> {
     let sub: SubscriptionRow = subscriptions::table
         .find(job.subscription_id)
         .select(SubscriptionRow::as_select())
@@ -819,15 +924,18 @@ fn apply(
         }
         Action::ChangePlan => {
             let username = write_plan_user(conn, config, &sub, &mut plan)?;
-            if sub.status == "active" && !has_overlay(conn, &username)? {
-                let speeds = speeds_of(conn, sub.product_version_id)?;
-                to_sessions(
-                    conn,
-                    &username,
-                    Code::CoaRequest,
-                    rate_limit(speeds.download_mbps, speeds.upload_mbps),
-                    &mut plan,
-                )?;
+            let reconnect = job
+                .payload
+                .get("reconnect")
+                .and_then(|r| r.as_bool())
+                .unwrap_or(false);
+            if reconnect {
+                // The static address changed: only a new session gets the new one.
+                to_sessions(conn, &username, Code::DisconnectRequest, None, &mut plan)?;
+            } else if sub.status == "active" {
+                if let Some(rate) = effective_rate(conn, config, &username, &sub)? {
+                    to_sessions(conn, &username, Code::CoaRequest, Some(rate), &mut plan)?;
+                }
             }
         }
         Action::Suspend => {
@@ -845,6 +953,11 @@ fn apply(
             let (check, reply) = overlay_group(config, group);
             ensure_group(conn, group, &check, &reply)?;
             set_group(conn, &username, group, SUSPEND_PRIORITY)?;
+            if mode == SuspendMode::WalledGarden {
+                // The user's own reply items come before any group's: a static address would
+                // keep the subscriber out of the garden's pool.
+                set_reply(conn, &username, "Framed-IP-Address", None)?;
+            }
             plan.log.push(format!(
                 "{username}: overlay group {group} at priority {SUSPEND_PRIORITY}"
             ));
@@ -867,6 +980,8 @@ fn apply(
             };
             lock_name(conn, "user", &username)?;
             clear_group(conn, &username, SUSPEND_PRIORITY)?;
+            let ip = static_address(conn, &sub)?;
+            set_reply(conn, &username, "Framed-IP-Address", ip.as_deref())?;
             plan.log
                 .push(format!("{username}: suspension overlay removed"));
             let mode = job
@@ -875,14 +990,13 @@ fn apply(
                 .and_then(|m| m.as_str())
                 .and_then(SuspendMode::parse);
             if mode == Some(SuspendMode::WalledGarden) {
-                let speeds = speeds_of(conn, sub.product_version_id)?;
-                to_sessions(
-                    conn,
-                    &username,
-                    Code::CoaRequest,
-                    rate_limit(speeds.download_mbps, speeds.upload_mbps),
-                    &mut plan,
-                )?;
+                if ip.is_some() {
+                    // Out of the garden's pool and back on the static address: reconnect.
+                    to_sessions(conn, &username, Code::DisconnectRequest, None, &mut plan)?;
+                } else {
+                    let rate = effective_rate(conn, config, &username, &sub)?;
+                    to_sessions(conn, &username, Code::CoaRequest, rate, &mut plan)?;
+                }
             }
         }
         Action::Throttle | Action::Unthrottle => {
@@ -901,11 +1015,19 @@ fn apply(
             } else {
                 clear_group(conn, &username, THROTTLE_PRIORITY)?;
                 plan.log.push(format!("{username}: throttle removed"));
-                let speeds = speeds_of(conn, sub.product_version_id)?;
-                rate_limit(speeds.download_mbps, speeds.upload_mbps)
+                None
+            };
+            // A suspension outranks the throttle: its overlay decides what sessions get.
+            let now_rate = effective_rate(conn, config, &username, &sub)?;
+            let rate = match rate {
+                Some(r) if now_rate.as_deref() == Some(r.as_str()) => Some(r),
+                Some(_) => None,
+                None => now_rate,
             };
             if sub.status == "active" {
-                to_sessions(conn, &username, Code::CoaRequest, rate, &mut plan)?;
+                if let Some(rate) = rate {
+                    to_sessions(conn, &username, Code::CoaRequest, Some(rate), &mut plan)?;
+                }
             }
         }
         Action::Terminate => {
@@ -920,6 +1042,10 @@ fn apply(
                             "{username}: add-on removed{}",
                             ip.map_or(String::new(), |ip| format!(", Framed-IP-Address {ip}"))
                         ));
+                        // A session holding the add-on's address must reconnect without it.
+                        if sub.static_ip.is_some() {
+                            to_sessions(conn, username, Code::DisconnectRequest, None, &mut plan)?;
+                        }
                     }
                 }
                 return Ok(plan);

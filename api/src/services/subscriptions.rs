@@ -332,9 +332,12 @@ pub fn fulfil(
         .order(order_lines::position)
         .select(OrderLineRow::as_select())
         .load(conn)?;
+    // The customer's row is locked: two of its orders approved at once would otherwise pick
+    // the same username, or miss each other's plan for their add-ons.
     let (account_number, billing_day): (String, Option<i32>) = customers::table
         .find(order.customer_id)
         .select((customers::account_number, customers::billing_day))
+        .for_update()
         .first(conn)?;
     let service_address: Option<i64> = customer_addresses::table
         .filter(customer_addresses::customer_id.eq(order.customer_id))
@@ -403,6 +406,16 @@ pub fn fulfil(
                     .optional()?,
             }
         };
+        if !is_plan && parent_id.is_none() {
+            return Err(ApiError::conflict(
+                "addon_needs_plan",
+                format!(
+                    "the add-on {} rides on a plan, but neither this order nor the customer \
+                     has one; add a plan to the order",
+                    p.code
+                ),
+            ));
+        }
         let static_ip = match p.ip_pool_id {
             Some(pool) => Some(allocate_address(conn, pool)?),
             None => None,
@@ -560,30 +573,40 @@ pub fn mark_active(
         &after,
         json!({}),
     )?;
+    settle_order(conn, Stamp::system(now), sub.order_id)?;
+    Ok(after)
+}
+
+/// Completes an order in provisioning once none of its subscriptions is pending (each is
+/// active, or was terminated before it went live). The order row is locked first, so two
+/// workers activating the order's last two subscriptions at once cannot both miss it: the
+/// second waits for the first and then sees its commit.
+fn settle_order(conn: &mut PgConnection, stamp: Stamp<'_>, order_id: i64) -> ApiResult<()> {
+    let order: OrderRow = orders::table
+        .find(order_id)
+        .select(OrderRow::as_select())
+        .for_update()
+        .first(conn)?;
+    if order.status != OrderStatus::Provisioning.as_str() {
+        return Ok(());
+    }
     let still_pending: bool = diesel::select(diesel::dsl::exists(
         subscriptions::table
-            .filter(subscriptions::order_id.eq(sub.order_id))
+            .filter(subscriptions::order_id.eq(order_id))
             .filter(subscriptions::status.eq("pending")),
     ))
     .get_result(conn)?;
     if !still_pending {
-        let order: OrderRow = orders::table
-            .find(sub.order_id)
-            .select(OrderRow::as_select())
-            .for_update()
-            .first(conn)?;
-        if order.status == OrderStatus::Provisioning.as_str() {
-            move_order_as(
-                conn,
-                &Actor::System,
-                None,
-                now,
-                &order,
-                OrderStatus::Completed,
-            )?;
-        }
+        move_order_as(
+            conn,
+            stamp.actor,
+            stamp.request_id,
+            stamp.at,
+            &order,
+            OrderStatus::Completed,
+        )?;
     }
-    Ok(after)
+    Ok(())
 }
 
 // ----------------------------------------------------------------------------------------
@@ -671,11 +694,23 @@ pub fn restore(
     id: i64,
     expected_version: Option<i32>,
     note: Option<String>,
+    lift_any: bool,
 ) -> ApiResult<SubscriptionDetail> {
     conn.transaction(|conn| {
         let before = lock(conn, id, expected_version)?;
         only_plans(&before, "restored")?;
         let to = check_command(&before, Command::Restore)?;
+        if !lift_any && before.suspend_reason.as_deref() != Some(SuspendReason::NonPayment.as_str())
+        {
+            return Err(ApiError::forbidden(format!(
+                "the service was suspended for {}; only agents and managers lift that",
+                before
+                    .suspend_reason
+                    .as_deref()
+                    .unwrap_or("another reason")
+                    .replace('_', " ")
+            )));
+        }
         let after: SubscriptionRow = diesel::update(subscriptions::table.find(id))
             .set((
                 subscriptions::status.eq(to.as_str()),
@@ -723,6 +758,26 @@ pub struct PlanChange {
     pub subscription: SubscriptionDetail,
     pub kind: rules::ChangeKind,
     pub effective_on: NaiveDate,
+}
+
+/// The static address a plan keeps, gets or gives up when it moves to a product with (or
+/// without) an address pool; `true` when it changes, so the session must reconnect.
+fn address_on_move(
+    conn: &mut PgConnection,
+    before: &SubscriptionRow,
+    product_id: i64,
+) -> ApiResult<(Option<IpNet>, Option<i64>, bool)> {
+    let pool: Option<i64> = products::table
+        .find(product_id)
+        .select(products::ip_pool_id)
+        .first(conn)?;
+    match pool {
+        Some(p) if before.ip_pool_id == Some(p) && before.static_ip.is_some() => {
+            Ok((before.static_ip, Some(p), false))
+        }
+        Some(p) => Ok((Some(allocate_address(conn, p)?), Some(p), true)),
+        None => Ok((None, None, before.static_ip.is_some())),
+    }
 }
 
 /// A request to move a plan to another.
@@ -811,11 +866,14 @@ pub fn change_plan(
         );
         let group = rules::plan_group(radius_group.as_deref(), &code, version_number);
         let after: SubscriptionRow = if effective_on <= today {
+            let (static_ip, ip_pool_id, reconnect) = address_on_move(conn, &before, product_id)?;
             let row = diesel::update(subscriptions::table.find(id))
                 .set((
                     subscriptions::product_id.eq(product_id),
                     subscriptions::product_version_id.eq(version_id),
                     subscriptions::radius_group.eq(&group),
+                    subscriptions::static_ip.eq(static_ip),
+                    subscriptions::ip_pool_id.eq(ip_pool_id),
                     subscriptions::unit_monthly.eq(monthly_price),
                     subscriptions::discount_monthly.eq(Decimal::ZERO),
                     subscriptions::pending_version_id.eq(None::<i64>),
@@ -831,7 +889,8 @@ pub fn change_plan(
                 config,
                 id,
                 Action::ChangePlan,
-                json!({"from_version_id": before.product_version_id, "to_version_id": version_id}),
+                json!({"from_version_id": before.product_version_id, "to_version_id": version_id,
+                       "reconnect": reconnect}),
             )?;
             row
         } else {
@@ -904,11 +963,14 @@ pub fn apply_due_changes(
                     ))
                     .first(conn)?;
             let group = rules::plan_group(radius_group.as_deref(), &code, version);
+            let (static_ip, ip_pool_id, reconnect) = address_on_move(conn, before, product_id)?;
             let after: SubscriptionRow = diesel::update(subscriptions::table.find(before.id))
                 .set((
                     subscriptions::product_id.eq(product_id),
                     subscriptions::product_version_id.eq(version_id),
                     subscriptions::radius_group.eq(&group),
+                    subscriptions::static_ip.eq(static_ip),
+                    subscriptions::ip_pool_id.eq(ip_pool_id),
                     subscriptions::unit_monthly.eq(monthly),
                     subscriptions::discount_monthly.eq(Decimal::ZERO),
                     subscriptions::pending_version_id.eq(None::<i64>),
@@ -925,7 +987,8 @@ pub fn apply_due_changes(
                 now,
                 before.id,
                 Action::ChangePlan,
-                json!({"from_version_id": before.product_version_id, "to_version_id": version_id, "scheduled": true}),
+                json!({"from_version_id": before.product_version_id, "to_version_id": version_id,
+                       "scheduled": true, "reconnect": reconnect}),
             )?;
             record(
                 conn,
@@ -1026,6 +1089,10 @@ pub fn terminate(
                 )?;
             }
         }
+        // A subscription ended before it went live no longer holds its order open.
+        if before.status == Status::Pending.as_str() {
+            settle_order(conn, Stamp::of(ctx), before.order_id)?;
+        }
         Ok(Termination {
             subscription: details(conn, vec![after])?.remove(0),
             early_termination_fee: fee,
@@ -1048,8 +1115,8 @@ fn end(
             subscriptions::termination_reason.eq(reason),
             subscriptions::early_termination_fee.eq((fee > Decimal::ZERO).then_some(fee)),
             subscriptions::suspend_reason.eq(None::<String>),
-            // The address goes back to the pool.
-            subscriptions::static_ip.eq(None::<IpNet>),
+            // The static address stays reserved until the termination job has removed it
+            // from FreeRADIUS and disconnected the sessions holding it.
             subscriptions::pending_version_id.eq(None::<i64>),
             subscriptions::pending_change_on.eq(None::<NaiveDate>),
             subscriptions::version.eq(before.version + 1),

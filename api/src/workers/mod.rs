@@ -79,10 +79,11 @@ async fn provisioning_pass(
         tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
             let mut conn = pool.get()?;
             if apply_schedules {
-                let changed = subscriptions::apply_due_changes(&mut conn, &config, now)
-                    .map_err(|e| anyhow::anyhow!("scheduled plan changes: {e}"))?;
-                if changed > 0 {
-                    tracing::info!(changed, "scheduled plan changes applied");
+                // A failure here must not keep this worker from running jobs.
+                match subscriptions::apply_due_changes(&mut conn, &config, now) {
+                    Ok(0) => {}
+                    Ok(changed) => tracing::info!(changed, "scheduled plan changes applied"),
+                    Err(e) => tracing::warn!(error = %e.describe(), "scheduled plan changes"),
                 }
             }
             Ok(provisioning::claim(&mut conn, now)?)

@@ -8053,7 +8053,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `version_conflict`, `invalid_transition`; `idempotency_request_in_progress`: the first request with this key is still running */
+            /** @description `version_conflict`, `invalid_transition`; fulfilment: `ip_pool_exhausted`, `addon_needs_plan`; `idempotency_request_in_progress`: the first request with this key is still running */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -8764,7 +8764,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `version_conflict`, `invalid_transition`, `customer_closed`; `idempotency_request_in_progress`: the first request with this key is still running */
+            /** @description `version_conflict`, `invalid_transition`, `customer_closed`; when approved at once, fulfilment: `ip_pool_exhausted`, `addon_needs_plan`; `idempotency_request_in_progress`: the first request with this key is still running */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -8999,7 +8999,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `product_code_taken`; `idempotency_request_in_progress`: the first request with this key is still running */
+            /** @description `product_code_taken`, `radius_group_taken`; `idempotency_request_in_progress`: the first request with this key is still running */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -9253,7 +9253,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `version_conflict` */
+            /** @description `version_conflict`, `radius_group_taken` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -10034,7 +10034,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `job_not_failed`; `idempotency_request_in_progress`: the first request with this key is still running */
+            /** @description `job_not_failed`, `job_superseded` (a later job of the subscription came after it); `idempotency_request_in_progress`: the first request with this key is still running */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -10243,7 +10243,7 @@ export interface operations {
                     "application/json": components["schemas"]["PlanChangeResult"];
                 };
             };
-            /** @description `malformed_json`: the body is not JSON; `invalid_path_parameter`, `invalid_query` */
+            /** @description `invalid_if_match`; `malformed_json`: the body is not JSON; `invalid_path_parameter`, `invalid_query` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -10279,7 +10279,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `invalid_transition`, `same_plan`, `addon_follows_plan`, `version_conflict`; `idempotency_request_in_progress`: the first request with this key is still running */
+            /** @description `invalid_transition`, `same_plan`, `addon_follows_plan`, `version_conflict`, `ip_pool_exhausted`; `idempotency_request_in_progress`: the first request with this key is still running */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -10433,7 +10433,7 @@ export interface operations {
                     "application/json": components["schemas"]["Subscription"];
                 };
             };
-            /** @description `malformed_json`: the body is not JSON; `invalid_path_parameter`, `invalid_query` */
+            /** @description `invalid_if_match`; `malformed_json`: the body is not JSON; `invalid_path_parameter`, `invalid_query` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -10451,7 +10451,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `forbidden`: the caller's role may not use this route */
+            /** @description `forbidden`: finance and integrations lift non-payment suspensions only; `forbidden`: the caller's role may not use this route */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10614,7 +10614,7 @@ export interface operations {
                     "application/json": components["schemas"]["Subscription"];
                 };
             };
-            /** @description `malformed_json`: the body is not JSON; `invalid_path_parameter`, `invalid_query` */
+            /** @description `invalid_if_match`; `malformed_json`: the body is not JSON; `invalid_path_parameter`, `invalid_query` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -10632,7 +10632,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `forbidden`: the caller's role may not use this route */
+            /** @description `forbidden`: finance and integrations suspend for non-payment only; `forbidden`: the caller's role may not use this route */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10727,7 +10727,7 @@ export interface operations {
                     "application/json": components["schemas"]["TerminationResult"];
                 };
             };
-            /** @description `malformed_json`: the body is not JSON; `invalid_path_parameter`, `invalid_query` */
+            /** @description `invalid_if_match`; `malformed_json`: the body is not JSON; `invalid_path_parameter`, `invalid_query` */
             400: {
                 headers: {
                     [name: string]: unknown;

@@ -1,0 +1,1 @@
+DROP INDEX products_plan_radius_group_key;
