@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { byAttention, parseStatusFilter, statusFilterParam } from './labels';
+import { byAttention, describeCreator, parseStatusFilter, statusFilterParam } from './labels';
 import { canRetryJobs } from './permissions';
 
 describe('the job status filter in the URL', () => {
@@ -39,5 +39,14 @@ describe('who retries a failed job', () => {
     expect(canRetryJobs('manager')).toBe(true);
     expect(canRetryJobs('agent')).toBe(false);
     expect(canRetryJobs('finance')).toBe(false);
+  });
+});
+
+describe('who queued a job', () => {
+  it('reads the actor labels', () => {
+    expect(describeCreator('system')).toBe('ispbill');
+    expect(describeCreator('user:14')).toBe('user 14');
+    expect(describeCreator('api_client:3')).toBe('API client 3');
+    expect(describeCreator('dunning')).toBe('dunning');
   });
 });

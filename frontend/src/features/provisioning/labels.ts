@@ -45,3 +45,12 @@ export function byAttention<T extends { status: string; id: number }>(jobs: read
   const rank = (s: string) => (s === 'failed' ? 0 : s === 'pending' || s === 'running' ? 1 : 2);
   return [...jobs].sort((a, b) => rank(a.status) - rank(b.status) || b.id - a.id);
 }
+
+/** Who queued a job: `system` is ispbill itself (an approved order, a worker); `user:7` a person. */
+export function describeCreator(createdBy: string): string {
+  if (createdBy === 'system') return 'ispbill';
+  const [kind, id] = createdBy.split(':');
+  if (id !== undefined && kind === 'user') return `user ${id}`;
+  if (id !== undefined && kind === 'api_client') return `API client ${id}`;
+  return createdBy;
+}

@@ -8,7 +8,7 @@ import type { Role } from '@/lib/api/types';
 import { formatDateTime } from '@/lib/format';
 import { useFindCustomerOfSubscription } from '../api/find-customer';
 import { useJobs, type ProvisioningJob } from '../api/get-jobs';
-import { byAttention, JOB_STATUSES, jobActionLabel } from '../labels';
+import { byAttention, describeCreator, JOB_STATUSES, jobActionLabel } from '../labels';
 import { canRetryJobs } from '../permissions';
 import { JobLog } from './job-log';
 import { JobStatusBadge } from './job-status';
@@ -76,7 +76,7 @@ function JobRow({ job, role }: { job: ProvisioningJob; role: Role }) {
         <Table.Td>
           <Text size="sm">{formatDateTime(job.created_at)}</Text>
           <Text size="xs" c="dimmed">
-            by {job.created_by}
+            by {describeCreator(job.created_by)}
             {job.status === 'pending' && ` · next try ${formatDateTime(job.next_attempt_at, { seconds: true })}`}
           </Text>
         </Table.Td>

@@ -25,7 +25,7 @@ export function RevealPassword({ subscriptionId }: { subscriptionId: number }) {
   return (
     <Group gap={6}>
       <Button
-        size="compact-xs"
+        size="xs"
         variant="default"
         loading={reveal.isPending}
         onClick={() => reveal.mutate(subscriptionId)}

@@ -15,7 +15,7 @@ import {
 import { useState, type ReactNode } from 'react';
 import { QueryStatus } from '@/components/ui/query-status';
 import type { Role } from '@/lib/api/types';
-import { formatDate, formatMoney } from '@/lib/format';
+import { formatDate, formatDateTime, formatMoney } from '@/lib/format';
 import { useCustomerSubscriptions, type Subscription } from '../api/get-subscriptions';
 import {
   allowedActions,
@@ -83,8 +83,13 @@ function ServiceCard({ subscription: s, customerId, role, renderJobs }: ServiceC
                 </Badge>
               )}
             </Group>
-            <Text size="sm" fw={500}>
-              {formatMoney(s.monthly_price, s.currency)} / month
+            <Text size="sm">
+              <Text span fw={500} size="sm">
+                {formatMoney(s.monthly_price, s.currency)} / month
+              </Text>
+              <Text span c="dimmed" size="sm">
+                {s.started_at != null ? ` · since ${formatDateTime(s.started_at)}` : ' · not started yet'}
+              </Text>
             </Text>
           </div>
           <Badge color={statusColor(s.status)} size="lg" data-testid="service-status">
@@ -109,7 +114,7 @@ function ServiceCard({ subscription: s, customerId, role, renderJobs }: ServiceC
         {s.status === 'suspended' && (
           <Alert color="orange" variant="light" py="xs" data-testid="service-suspend-reason">
             Suspended{s.suspend_reason != null && ` for ${suspendReasonLabel(s.suspend_reason).toLowerCase()}`}
-            {s.suspended_at != null && ` since ${new Date(s.suspended_at).toLocaleString()}`}.
+            {s.suspended_at != null && ` since ${formatDateTime(s.suspended_at)}`}.
           </Alert>
         )}
         {s.pending_change != null && (
