@@ -110,7 +110,7 @@ describe('command forms', () => {
     expect(word).toBe('jdoe-1');
     expect(terminateFormProblems({ reason: ' ', waiveFee: false, confirmation: 'jdoe' }, word)).toEqual({
       reason: 'Say why the service ends',
-      confirmation: 'Type jdoe-1 to confirm',
+      confirmation: 'Does not match jdoe-1',
     });
     expect(terminateFormProblems({ reason: 'Moving abroad', waiveFee: true, confirmation: ' jdoe-1 ' }, word)).toEqual({});
   });

@@ -157,6 +157,6 @@ export function terminateFormProblems(
   const reason = values.reason.trim();
   if (reason === '') problems.reason = 'Say why the service ends';
   else if (reason.length > 1000) problems.reason = 'At most 1000 characters';
-  if (values.confirmation.trim() !== expectedWord) problems.confirmation = `Type ${expectedWord} to confirm`;
+  if (values.confirmation.trim() !== expectedWord) problems.confirmation = `Does not match ${expectedWord}`;
   return problems;
 }
