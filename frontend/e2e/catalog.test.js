@@ -71,6 +71,11 @@ describe('catalog admin', () => {
     assert.match(await row.innerText(), /250 \/ 50 Mbit\/s/);
     assert.match(await row.innerText(), /v1/);
 
+    // The "Product created" notification sits over the bottom-right corner, where this row's
+    // buttons may be, and stays while the pointer rests on it (the pointer is still where the
+    // dialog's Create button was): move the pointer away and wait until it has gone.
+    await page.mouse.move(0, 0);
+    await page.getByText(`${code} (${product.name}) is on sale.`).waitFor({ state: 'hidden' });
     await row.getByRole('button', { name: `New price for ${code}` }).click();
     const pricing = page.getByRole('dialog', { name: 'New price version' });
     const monthly = pricing.getByRole('textbox', { name: 'Monthly price' });

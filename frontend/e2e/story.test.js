@@ -1,7 +1,7 @@
 // End-to-end: the whole front half of the lifecycle as two people do it. An agent captures
 // a lead, converts it into a customer with a draft order, builds and submits the order,
 // which needs a manager; the agent cannot approve it; a manager approves it from the queue;
-// the customer's 360° page shows the approved order and the story on its timeline.
+// the customer's 360° page shows the service it became and the story on its timeline.
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { describe } from 'node:test';
@@ -148,12 +148,14 @@ describe('lead to approved order', () => {
       await managerContext.close();
     }
 
-    // Back on the 360° page the agent sees the approved order and the story.
+    // Back on the 360° page the agent sees the service the approved order became, and the story.
+    // (Approval hands the order to provisioning at once, so it is no longer waiting as "approved".)
     await page.goto(`/customers/${result.customer.id}`);
-    const approved = page.getByRole('region', { name: 'Open orders' });
-    await approved.getByText(number).waitFor();
-    assert.equal(await approved.getByTestId('open-order-status').first().textContent(), 'approved');
+    await page.getByRole('region', { name: 'Services' }).getByText('Business 500 SLA').waitFor();
     await screenshot(page, 'story-360-overview.png');
+    await page.getByRole('tab', { name: /^Services/ }).click();
+    const service = page.getByTestId('service-card').filter({ hasText: 'Business 500 SLA' });
+    await service.getByTestId('service-status').getByText('Active', { exact: true }).waitFor();
     await page.getByRole('tab', { name: /^Timeline/ }).click();
     const entries = page.getByTestId('timeline-entry');
     await entries.filter({ hasText: `Order ${number} approved` }).waitFor();

@@ -12,10 +12,12 @@ import { CustomersRoute } from './routes/customers';
 import { DashboardRoute } from './routes/dashboard';
 import { LeadRoute, LeadsRoute } from './routes/leads';
 import { LoginRoute } from './routes/login';
+import { NetworkRoute } from './routes/network';
 import { NewOrderRoute } from './routes/new-order';
 import { NotFoundRoute } from './routes/not-found';
 import { OrderRoute } from './routes/order';
 import { OrdersRoute } from './routes/orders';
+import { ProvisioningRoute } from './routes/provisioning';
 import { UsersRoute } from './routes/users';
 import { adminAreas, lifecycleStages, type Area } from './stages';
 
@@ -25,9 +27,11 @@ const builtPages: Partial<Record<string, ComponentType>> = {
   '/admin/api-clients': ApiClientsRoute,
   '/admin/audit-log': AuditLogRoute,
   '/admin/catalog': CatalogRoute,
+  '/admin/network': NetworkRoute,
   '/orders': OrdersRoute,
   '/leads': LeadsRoute,
   '/customers': CustomersRoute,
+  '/provisioning': ProvisioningRoute,
 };
 
 function areaRoute(area: Area): RouteObject {

@@ -26,6 +26,12 @@ export const adminAreas: readonly Area[] = [
     summary: 'Products and their prices, promotions and tax rates.',
     roles: ['admin', 'manager', 'agent', 'finance', 'viewer'],
   },
+  {
+    path: '/admin/network',
+    label: 'Network',
+    summary: 'NAS devices (RADIUS clients) and the address pools static IPs come from.',
+    roles: ['admin', 'manager'],
+  },
   { path: '/admin/users', label: 'Users', summary: 'Staff accounts and their roles.' },
   { path: '/admin/api-clients', label: 'API clients', summary: 'Credentials and scopes for integrations that call the API.' },
   { path: '/admin/audit-log', label: 'Audit log', summary: 'Who changed what, and when.' },

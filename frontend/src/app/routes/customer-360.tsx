@@ -8,6 +8,8 @@ import { useOverview } from '@/features/customer-360/api/get-overview';
 import { CustomerHeader } from '@/features/customer-360/components/customer-header';
 import { OverviewPanels } from '@/features/customer-360/components/overview-panels';
 import { CustomerTimeline } from '@/features/customer-360/components/timeline';
+import { JobHistory } from '@/features/provisioning';
+import { ServicesPanel } from '@/features/subscriptions';
 import {
   AddressesPanel,
   ContactsPanel,
@@ -19,7 +21,7 @@ import {
 import { canWriteCrm } from '@/lib/roles';
 import { NotFoundRoute } from './not-found';
 
-/** The 360° page of one customer: header, panels, interactions, contacts, timeline. */
+/** The 360° page of one customer: header, panels, services, interactions, contacts, timeline. */
 export function Customer360Route() {
   const { id } = useParams();
   const customerId = Number(id);
@@ -95,12 +97,20 @@ function Customer360({ customerId }: { customerId: number }) {
       <Tabs defaultValue="overview" keepMounted={false}>
         <Tabs.List>
           <Tabs.Tab value="overview">Overview</Tabs.Tab>
+          <Tabs.Tab value="services">Services ({overview.data.active_services.length})</Tabs.Tab>
           <Tabs.Tab value="interactions">Interactions ({counts.interactions})</Tabs.Tab>
           <Tabs.Tab value="contacts">Contacts and addresses</Tabs.Tab>
           <Tabs.Tab value="timeline">Timeline ({counts.timeline})</Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="overview" pt="md">
           <OverviewPanels overview={overview.data} />
+        </Tabs.Panel>
+        <Tabs.Panel value="services" pt="md">
+          <ServicesPanel
+            customerId={customerId}
+            role={me.role}
+            renderJobs={(subscriptionId) => <JobHistory subscriptionId={subscriptionId} role={me.role} />}
+          />
         </Tabs.Panel>
         <Tabs.Panel value="interactions" pt="md">
           <InteractionList customerId={customerId} />

@@ -26,6 +26,15 @@ describe('describeEvent', () => {
       'Order ORD-1 rejected — credit',
     );
   });
+
+  it('names a service by its username and reads coded reasons and notes', () => {
+    expect(
+      describeEvent(entry('subscription.suspended', { username: '1000025', reason: 'non_payment', note: 'Invoice 12 unpaid' }, 'subscription')),
+    ).toBe('Subscription 1000025 suspended — non payment: Invoice 12 unpaid');
+    expect(describeEvent(entry('subscription.restored', { username: '1000025', note: null }, 'subscription'))).toBe(
+      'Subscription 1000025 restored',
+    );
+  });
 });
 
 describe('describeActor', () => {

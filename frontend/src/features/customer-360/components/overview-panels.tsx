@@ -88,6 +88,9 @@ export function OpenOrdersPanel({ overview }: { overview: CustomerOverview }) {
   );
 }
 
+/** The same colours as the Services tab's status badges. */
+const SERVICE_COLOR: Record<string, string> = { pending: 'blue', active: 'teal', suspended: 'orange' };
+
 export function ServicesPanel({ overview }: { overview: CustomerOverview }) {
   const services = overview.active_services;
   return (
@@ -97,11 +100,25 @@ export function ServicesPanel({ overview }: { overview: CustomerOverview }) {
       ) : (
         <Stack gap={4}>
           {services.map((s) => (
-            <Group key={s.id} justify="space-between">
-              <Text size="sm">
-                {s.product_name} <Text span c="dimmed">({s.product_code})</Text>
-              </Text>
-              <Text size="sm">{formatMoney(s.monthly_price, overview.balance.currency)} / month</Text>
+            <Group key={s.id} justify="space-between" wrap="nowrap">
+              <div>
+                <Text size="sm">
+                  {s.product_name} <Text span c="dimmed">({s.product_code})</Text>
+                </Text>
+                {(s.username != null || s.download_mbps != null) && (
+                  <Text size="xs" c="dimmed">
+                    {[s.username, s.download_mbps != null ? `${s.download_mbps}/${s.upload_mbps ?? '—'} Mbps` : null, s.static_ip]
+                      .filter((part) => part != null)
+                      .join(' · ')}
+                  </Text>
+                )}
+              </div>
+              <Group gap="xs" wrap="nowrap">
+                <Badge size="sm" variant="light" color={SERVICE_COLOR[s.status] ?? 'gray'} data-testid="overview-service-status">
+                  {s.status}
+                </Badge>
+                <Text size="sm">{formatMoney(s.monthly_price, overview.balance.currency)} / month</Text>
+              </Group>
             </Group>
           ))}
         </Stack>

@@ -8,6 +8,7 @@ import { describeActor, describeEvent } from '../describe-event';
 const KINDS = [
   { value: 'lead', label: 'Leads' },
   { value: 'order', label: 'Orders' },
+  { value: 'subscription', label: 'Services' },
   { value: 'interaction', label: 'Interactions' },
   { value: 'customer', label: 'Profile' },
 ] as const;

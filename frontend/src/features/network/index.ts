@@ -1,0 +1,3 @@
+export { IpPoolsPanel } from './components/ip-pools-panel';
+export { NasPanel } from './components/nas-panel';
+export { canEditNetwork } from './permissions';

@@ -1,0 +1,3 @@
+export { JobHistory } from './components/job-history';
+export { JobsTable } from './components/jobs-table';
+export { parseStatusFilter, statusFilterParam } from './labels';
