@@ -12,10 +12,20 @@ cargo build -p api --bin ispbill
 
 artifacts="$root/artifacts/e2e"
 mkdir -p "$artifacts"
-STATIC_DIR="$root/frontend/dist" start_test_server target/debug/ispbill "$artifacts/server.log"
+# The usage poller runs every half second, so accounting shows up while a test looks.
+STATIC_DIR="$root/frontend/dist" start_test_server target/debug/ispbill "$artifacts/server.log" \
+  USAGE_POLL_MS=500
+
+# A real FreeRADIUS on the server's database: tests send accounting to it with radclient.
+radius_work="$(mktemp -d)"
+radius="$(scripts/freeradius.sh "$_test_base/$_test_db" "$radius_work")"
+radius_pid="$(sed -n 's/.*PID=\([0-9]*\).*/\1/p' <<<"$radius")"
+radius_acct="$(sed -n 's/.*ACCT_PORT=\([0-9]*\).*/\1/p' <<<"$radius")"
+trap 'kill "$radius_pid" 2>/dev/null || true; rm -rf "$radius_work"; stop_test_server' EXIT
 
 (cd frontend && E2E_BASE_URL="$SERVER_URL" E2E_ADMIN_EMAIL="$SERVER_ADMIN_EMAIL" \
-  E2E_ADMIN_PASSWORD="$SERVER_ADMIN_PASSWORD" E2E_ARTIFACTS="$artifacts" npm run e2e)
+  E2E_ADMIN_PASSWORD="$SERVER_ADMIN_PASSWORD" E2E_ARTIFACTS="$artifacts" \
+  E2E_RADIUS_ACCT_PORT="$radius_acct" npm run e2e)
 
 # Structured logs: the failed login above was logged as JSON inside its request's span.
 if ! grep '"failed login"' "$artifacts/server.log" | grep -q '"request_id"'; then

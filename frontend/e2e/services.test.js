@@ -3,6 +3,7 @@
 // network, restores it, and finds both on the timeline. An admin adds a NAS whose shared
 // secret never comes back; a manager sees the NAS but cannot change it.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { describe } from 'node:test';
 import { config, signInAsAdmin, submitLogin, useBrowser } from './support.js';
@@ -11,6 +12,7 @@ import { config, signInAsAdmin, submitLogin, useBrowser } from './support.js';
 
 const e2e = useBrowser();
 const run = `${Date.now().toString(36)}${process.pid}`;
+let staffCount = 0;
 
 /**
  * @param {{ json(): Promise<unknown> }} response
@@ -35,7 +37,13 @@ async function adminToken() {
  */
 async function staffUser(role) {
   const token = await adminToken();
-  const user = { email: `e2e-svc-${role}-${run}@isp.test`, name: `E2E ${role} ${run}`, role, password: 'a-long-enough-password' };
+  staffCount += 1;
+  const user = {
+    email: `e2e-svc-${role}-${run}-${staffCount}@isp.test`,
+    name: `E2E ${role} ${run}`,
+    role,
+    password: 'a-long-enough-password',
+  };
   const created = await fetch(`${config.baseUrl}/api/v1/users`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
@@ -271,6 +279,68 @@ describe('network administration', () => {
     } finally {
       await managerContext.close();
     }
+    assert.deepEqual(pageErrors, []);
+  });
+});
+
+/**
+ * Sends one accounting request to the e2e FreeRADIUS, as a NAS would, with radclient.
+ * @param {string} attributes
+ */
+function accounting(attributes) {
+  const out = execFileSync('radclient', ['-x', '-r', '1', '-t', '2', `127.0.0.1:${config.radiusAcctPort}`, 'acct', 'testing123'], {
+    input: attributes,
+    encoding: 'utf8',
+  });
+  assert.match(out, /Received Accounting-Response/);
+}
+
+describe('usage on the 360° page', () => {
+  e2e('accounting sent to FreeRADIUS shows up as usage and a live session on the 360° page', async ({ page, pageErrors }) => {
+    const agent = await staffUser('agent');
+    const { customerId, subscription } = await demoCustomerWithLiveService();
+    const user = subscription.username;
+    const session = `e2e-${run}`;
+    const common = `User-Name = "${user}", Acct-Session-Id = "${session}", NAS-IP-Address = 127.0.0.1, Framed-IP-Address = 100.64.1.20`;
+    accounting(`${common}, Acct-Status-Type = Start`);
+    // 1 Gigaword + 500 MB down (4,794,967,296 bytes: above 4 GiB), 1 MB up.
+    accounting(
+      `${common}, Acct-Status-Type = Interim-Update, Acct-Session-Time = 600, ` +
+        'Acct-Output-Gigawords = 1, Acct-Output-Octets = 500000000, Acct-Input-Octets = 1000000',
+    );
+
+    // The poller reads it within a second or two.
+    const token = await adminToken();
+    let total = 0;
+    for (let tries = 0; tries < 40 && total === 0; tries += 1) {
+      const usage = await fetch(`${config.baseUrl}/api/v1/subscriptions/${subscription.id}/usage`, {
+        headers: { Authorization: `Bearer ${token}` },
+      });
+      assert.equal(usage.status, 200);
+      total = /** @type {Schemas['SubscriptionUsage']} */ (await readJson(usage)).total_octets;
+      if (total === 0) await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    assert.equal(total, 4_794_967_296 + 1_000_000);
+
+    await signIn(page, agent);
+    await page.goto(`/customers/${customerId}`);
+    await page.getByRole('tab', { name: /^Services/ }).click();
+    const card = page.getByRole('region', { name: `Service ${user}` });
+    const meter = card.getByLabel(`Usage of subscription ${subscription.id}`);
+    await meter.getByText('Usage this period').waitFor();
+    await meter.getByText(/4\.8 GB/).first().waitFor();
+    await meter.getByText(/↓ 4\.8 GB ↑ 1\.0 MB/).waitFor();
+    await card.getByRole('button', { name: 'Sessions' }).click();
+    const sessions = card.getByRole('table', { name: `Sessions of subscription ${subscription.id}` });
+    await sessions.getByText('online').waitFor();
+    await sessions.getByText('100.64.1.20').waitFor();
+    await screenshot(page, 'services-usage.png');
+
+    // The NAS ends the session (so no later suspension has a session to disconnect).
+    accounting(
+      `${common}, Acct-Status-Type = Stop, Acct-Session-Time = 900, ` +
+        'Acct-Output-Gigawords = 1, Acct-Output-Octets = 500000000, Acct-Input-Octets = 1000000',
+    );
     assert.deepEqual(pageErrors, []);
   });
 });

@@ -29,6 +29,8 @@ export const config = {
   adminPassword: requireEnv('E2E_ADMIN_PASSWORD'),
   artifactsDir: path.resolve(frontendDir, process.env.E2E_ARTIFACTS ?? '../artifacts/e2e'),
   chromiumPath: process.env.E2E_CHROMIUM ?? '/usr/bin/chromium',
+  /** The accounting port of the FreeRADIUS that scripts/e2e.sh runs on the server's database. */
+  radiusAcctPort: requireEnv('E2E_RADIUS_ACCT_PORT'),
 };
 
 mkdirSync(config.artifactsDir, { recursive: true });

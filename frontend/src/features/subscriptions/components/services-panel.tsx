@@ -28,6 +28,7 @@ import {
 import { ChangePlanModal, RestoreModal, SuspendModal, TerminateModal } from './command-modals';
 import { RevealPassword } from './reveal-password';
 import { SessionsList } from './sessions-list';
+import { UsageMeter } from './usage-meter';
 
 function Field({ label, children }: { label: string; children: ReactNode }) {
   return (
@@ -164,6 +165,10 @@ function ServiceCard({ subscription: s, customerId, role, renderJobs }: ServiceC
             ))}
             {actions.includes('show-password') && <RevealPassword subscriptionId={s.id} />}
           </Group>
+        )}
+
+        {s.kind === 'plan' && s.status !== 'pending' && s.status !== 'terminated' && (
+          <UsageMeter subscriptionId={s.id} />
         )}
 
         <Accordion variant="separated" multiple chevronPosition="left" styles={{ label: { paddingBlock: 6 } }}>
