@@ -780,6 +780,43 @@ fn address_on_move(
     }
 }
 
+/// The plan version a subscription moves to.
+struct Target<'a> {
+    product_id: i64,
+    version_id: i64,
+    group: &'a str,
+    monthly: Decimal,
+}
+
+/// Puts the subscription on the target version now (its price, group and address; the old
+/// promotion does not follow, a scheduled change is done); `true` when the session must
+/// reconnect for a new address.
+fn move_to(
+    conn: &mut PgConnection,
+    before: &SubscriptionRow,
+    target: Target<'_>,
+    now: DateTime<Utc>,
+) -> ApiResult<(SubscriptionRow, bool)> {
+    let (static_ip, ip_pool_id, reconnect) = address_on_move(conn, before, target.product_id)?;
+    let row = diesel::update(subscriptions::table.find(before.id))
+        .set((
+            subscriptions::product_id.eq(target.product_id),
+            subscriptions::product_version_id.eq(target.version_id),
+            subscriptions::radius_group.eq(target.group),
+            subscriptions::static_ip.eq(static_ip),
+            subscriptions::ip_pool_id.eq(ip_pool_id),
+            subscriptions::unit_monthly.eq(target.monthly),
+            subscriptions::discount_monthly.eq(Decimal::ZERO),
+            subscriptions::pending_version_id.eq(None::<i64>),
+            subscriptions::pending_change_on.eq(None::<NaiveDate>),
+            subscriptions::version.eq(before.version + 1),
+            subscriptions::updated_at.eq(now),
+        ))
+        .returning(SubscriptionRow::as_returning())
+        .get_result(conn)?;
+    Ok((row, reconnect))
+}
+
 /// A request to move a plan to another.
 pub struct PlanChangeRequest {
     pub product_id: i64,
@@ -866,23 +903,13 @@ pub fn change_plan(
         );
         let group = rules::plan_group(radius_group.as_deref(), &code, version_number);
         let after: SubscriptionRow = if effective_on <= today {
-            let (static_ip, ip_pool_id, reconnect) = address_on_move(conn, &before, product_id)?;
-            let row = diesel::update(subscriptions::table.find(id))
-                .set((
-                    subscriptions::product_id.eq(product_id),
-                    subscriptions::product_version_id.eq(version_id),
-                    subscriptions::radius_group.eq(&group),
-                    subscriptions::static_ip.eq(static_ip),
-                    subscriptions::ip_pool_id.eq(ip_pool_id),
-                    subscriptions::unit_monthly.eq(monthly_price),
-                    subscriptions::discount_monthly.eq(Decimal::ZERO),
-                    subscriptions::pending_version_id.eq(None::<i64>),
-                    subscriptions::pending_change_on.eq(None::<NaiveDate>),
-                    subscriptions::version.eq(before.version + 1),
-                    subscriptions::updated_at.eq(ctx.now),
-                ))
-                .returning(SubscriptionRow::as_returning())
-                .get_result(conn)?;
+            let target = Target {
+                product_id,
+                version_id,
+                group: &group,
+                monthly: monthly_price,
+            };
+            let (row, reconnect) = move_to(conn, &before, target, ctx.now)?;
             enqueue(
                 conn,
                 ctx,
@@ -963,23 +990,13 @@ pub fn apply_due_changes(
                     ))
                     .first(conn)?;
             let group = rules::plan_group(radius_group.as_deref(), &code, version);
-            let (static_ip, ip_pool_id, reconnect) = address_on_move(conn, before, product_id)?;
-            let after: SubscriptionRow = diesel::update(subscriptions::table.find(before.id))
-                .set((
-                    subscriptions::product_id.eq(product_id),
-                    subscriptions::product_version_id.eq(version_id),
-                    subscriptions::radius_group.eq(&group),
-                    subscriptions::static_ip.eq(static_ip),
-                    subscriptions::ip_pool_id.eq(ip_pool_id),
-                    subscriptions::unit_monthly.eq(monthly),
-                    subscriptions::discount_monthly.eq(Decimal::ZERO),
-                    subscriptions::pending_version_id.eq(None::<i64>),
-                    subscriptions::pending_change_on.eq(None::<NaiveDate>),
-                    subscriptions::version.eq(before.version + 1),
-                    subscriptions::updated_at.eq(now),
-                ))
-                .returning(SubscriptionRow::as_returning())
-                .get_result(conn)?;
+            let target = Target {
+                product_id,
+                version_id,
+                group: &group,
+                monthly,
+            };
+            let (after, reconnect) = move_to(conn, before, target, now)?;
             provisioning::enqueue(
                 conn,
                 config,
