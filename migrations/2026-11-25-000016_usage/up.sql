@@ -28,10 +28,12 @@ CREATE TABLE usage_records (
     subscription_id BIGINT NOT NULL,
     source          TEXT NOT NULL CHECK (source IN ('radius', 'api')),
     -- Who sent it: `radius`, or the caller (`api_client:7`, `user:1`); with external_id the
-    -- caller's idempotency key.
-    source_key      TEXT NOT NULL,
+    -- caller's idempotency key. Both are identifiers, compared bytewise (COLLATE "C"): the
+    -- key index's comparisons then skip the locale (strcoll made its probes and inserts
+    -- about twice as costly; equality is the same either way).
+    source_key      TEXT COLLATE "C" NOT NULL,
     -- api: the caller's record id.
-    external_id     TEXT CHECK (length(external_id) BETWEEN 1 AND 200),
+    external_id     TEXT COLLATE "C" CHECK (length(external_id) BETWEEN 1 AND 200),
     occurred_at     TIMESTAMPTZ NOT NULL,
     -- Input is the subscriber's upload, output their download (the NAS's point of view).
     input_octets    BIGINT NOT NULL CHECK (input_octets >= 0),

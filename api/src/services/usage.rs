@@ -84,6 +84,7 @@ pub fn poll_radacct(
         let pass: PassRow = diesel::sql_query(POLL_SQL)
             .bind::<Nullable<Timestamptz>, _>(from)
             .bind::<Timestamptz, _>(now)
+            .bind::<Array<Date>, _>(&current_period_starts(now)?)
             .get_result(conn)?;
         // The watermark never runs ahead of the database's clock: a NAS whose clock is
         // ahead would otherwise make every other NAS's rows look old.
@@ -113,7 +114,10 @@ pub fn poll_radacct(
 }
 
 /// The pass as one statement. `$1`: read rows updated at or after this (NULL: all);
-/// `$2`: the time records are created at.
+/// `$2`: the time records are created at; `$3`: the current period's start per anchor day.
+/// `touched` is what the cap check needs to look at: the capped subscriptions whose total
+/// for the current period is now at or over the cap, and any capped one whose usage went
+/// to another period (late records; the check then reads its current period itself).
 const POLL_SQL: &str = "
 WITH changed AS (
     SELECT r.acctuniqueid,
@@ -143,7 +147,8 @@ deltas AS (
         OR ls.output_octets <> c.out_total
 ),
 matched AS (
-    SELECT d.*, s.id AS subscription_id, s.customer_id, s.billing_anchor_day
+    SELECT d.*, s.id AS subscription_id, s.customer_id, s.billing_anchor_day,
+           s.product_version_id
       FROM deltas d
       LEFT JOIN subscriptions s ON s.username = d.username
      WHERE d.d_in > 0 OR d.d_out > 0
@@ -192,11 +197,11 @@ seen_first AS (
 -- per subscription and period, in key order. Sums are NUMERIC and the total saturates at
 -- the BIGINT maximum (far above any cap) rather than failing the pass.
 by_day AS (
-    SELECT subscription_id, billing_anchor_day AS anchor,
+    SELECT subscription_id, billing_anchor_day AS anchor, product_version_id,
            (observed_at AT TIME ZONE 'UTC')::DATE AS day, sum(d_in) + sum(d_out) AS octets
       FROM matched
      WHERE subscription_id IS NOT NULL
-     GROUP BY 1, 2, 3
+     GROUP BY 1, 2, 3, 4
 ),
 -- MATERIALIZED: inlined, the (not inlinable) period function ran once per joined row.
 periods AS MATERIALIZED (
@@ -211,14 +216,21 @@ totals AS (
      ORDER BY 1, 2
     ON CONFLICT (subscription_id, period_start)
        DO UPDATE SET octets = LEAST(t.octets::NUMERIC + EXCLUDED.octets, 9223372036854775807)::BIGINT
-    RETURNING subscription_id
+    RETURNING subscription_id, period_start, octets
 )
 SELECT (SELECT count(*) FROM changed) AS rows_read,
        (SELECT max(acctupdatetime) FROM changed) AS max_seen,
        (SELECT count(*) FROM matched WHERE subscription_id IS NOT NULL) AS records,
        (SELECT count(*) FROM matched WHERE subscription_id IS NULL) AS unmatched,
        (SELECT count(*) FROM deltas WHERE reset) AS resets,
-       (SELECT array_agg(DISTINCT subscription_id) FROM totals) AS touched
+       (SELECT array_agg(DISTINCT t.subscription_id)
+          FROM totals t
+          JOIN (SELECT DISTINCT subscription_id, anchor, product_version_id FROM by_day) b
+            ON b.subscription_id = t.subscription_id
+          JOIN product_versions pv ON pv.id = b.product_version_id
+         WHERE pv.data_cap_gb IS NOT NULL
+           AND (t.period_start <> ($3::DATE[])[b.anchor]
+                OR t.octets >= pv.data_cap_gb::BIGINT * 1000000000)) AS touched
 ";
 
 #[derive(QueryableByName, Debug)]
@@ -241,6 +253,18 @@ struct JobId {
     id: i64,
 }
 
+/// The start of the period containing `now` for each anchor day (index 1–31 in SQL),
+/// computed once here rather than per subscription in SQL.
+fn current_period_starts(now: DateTime<Utc>) -> ApiResult<Vec<NaiveDate>> {
+    (1..=31)
+        .map(|day| {
+            let anchor =
+                AnchorDay::parse(day).map_err(|e| ApiError::internal(anyhow::anyhow!(e)))?;
+            Ok(Period::containing(now.date_naive(), anchor).start)
+        })
+        .collect()
+}
+
 /// Checks the data caps of `subscriptions` in the period containing `now`: each one whose
 /// usage reached its plan's cap, and is not yet flagged for that period, is flagged (the
 /// key allows once per period), gets a `usage.cap_reached` event on its customer's
@@ -260,22 +284,15 @@ pub fn check_caps(
     if subscriptions.is_empty() {
         return Ok(0);
     }
-    // The current period's start for each anchor day (index 1–31 in SQL), computed once here
-    // rather than per subscription in SQL.
-    let starts: Vec<NaiveDate> = (1..=31)
-        .map(|day| {
-            let anchor =
-                AnchorDay::parse(day).map_err(|e| ApiError::internal(anyhow::anyhow!(e)))?;
-            Ok(Period::containing(now.date_naive(), anchor).start)
-        })
-        .collect::<ApiResult<Vec<_>>>()?;
+    let starts = current_period_starts(now)?;
     let reached: Vec<CapRow> = diesel::sql_query(
         "WITH subs AS (
              SELECT s.id, s.customer_id, pv.data_cap_gb::BIGINT * 1000000000 AS cap,
                     ($4::DATE[])[s.billing_anchor_day] AS period_start
                FROM subscriptions s
                JOIN product_versions pv ON pv.id = s.product_version_id
-              WHERE s.id = ANY($1) AND pv.data_cap_gb IS NOT NULL
+              -- A semi-join: `= ANY` of a constant array costs planning time per element.
+              WHERE s.id IN (SELECT unnest($1::BIGINT[])) AND pv.data_cap_gb IS NOT NULL
          ),
          used AS (
              -- The running total of the period (caps are > 0: no row, not reached).
@@ -501,14 +518,17 @@ pub fn ingest(
              resolved AS (
                  SELECT u.*, COALESCE(s1.id, s2.id) AS sid,
                         COALESCE(s1.customer_id, s2.customer_id) AS cid,
-                        COALESCE(s1.billing_anchor_day, s2.billing_anchor_day) AS anchor
+                        COALESCE(s1.billing_anchor_day, s2.billing_anchor_day) AS anchor,
+                        COALESCE(s1.product_version_id, s2.product_version_id) AS pvid
                    FROM input u
                    -- LIMIT keeps each an index probe per record: flattened into a plain
                    -- join, the planner hashes all subscriptions (100 ms) for 1,000 probes.
-                   LEFT JOIN LATERAL (SELECT id, customer_id, billing_anchor_day
+                   LEFT JOIN LATERAL (SELECT id, customer_id, billing_anchor_day,
+                                             product_version_id
                                         FROM subscriptions WHERE id = u.subscription_id
                                        LIMIT 1) s1 ON true
-                   LEFT JOIN LATERAL (SELECT id, customer_id, billing_anchor_day
+                   LEFT JOIN LATERAL (SELECT id, customer_id, billing_anchor_day,
+                                             product_version_id
                                         FROM subscriptions WHERE username = u.username
                                        LIMIT 1) s2 ON true
              ),
@@ -547,11 +567,19 @@ pub fn ingest(
                   ORDER BY 1, 2
                  ON CONFLICT (subscription_id, period_start)
                     DO UPDATE SET octets = LEAST(t.octets::NUMERIC + EXCLUDED.octets, 9223372036854775807)::BIGINT
-                 RETURNING subscription_id
+                 RETURNING subscription_id, period_start, octets
              )
              SELECT (SELECT array_agg(idx - 1 ORDER BY idx) FROM resolved WHERE sid IS NULL) AS unknown,
                     (SELECT count(*) FROM inserted) AS accepted,
-                    (SELECT array_agg(DISTINCT subscription_id) FROM totals) AS touched",
+                    -- What the cap check needs to look at (as in the poller's pass).
+                    (SELECT array_agg(DISTINCT t.subscription_id)
+                       FROM totals t
+                       JOIN (SELECT DISTINCT sid, anchor, pvid FROM resolved) r
+                         ON r.sid = t.subscription_id
+                       JOIN product_versions pv ON pv.id = r.pvid
+                      WHERE pv.data_cap_gb IS NOT NULL
+                        AND (t.period_start <> ($12::DATE[])[r.anchor]
+                             OR t.octets >= pv.data_cap_gb::BIGINT * 1000000000)) AS touched",
         )
         .bind::<Array<Text>, _>(&ids)
         .bind::<Array<Nullable<BigInt>>, _>(&subs)
@@ -564,6 +592,7 @@ pub fn ingest(
         .bind::<Array<Date>, _>(&period_days)
         .bind::<Array<Integer>, _>(&period_anchors)
         .bind::<Array<Date>, _>(&period_starts)
+        .bind::<Array<Date>, _>(&current_period_starts(now)?)
         .get_result(conn)?;
         if let Some(unknown) = row.unknown.filter(|u| !u.is_empty()) {
             let errors = unknown
