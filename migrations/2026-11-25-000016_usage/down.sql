@@ -5,5 +5,6 @@ DROP INDEX radius.radacct_acctupdatetime_idx;
 DROP TABLE usage_cap_events;
 DROP TABLE usage_poller_state;
 DROP TABLE usage_unmatched;
+DROP TABLE usage_period_totals;
 DROP TABLE usage_radius_sessions;
 DROP TABLE usage_records;

@@ -28,10 +28,12 @@ CREATE TABLE usage_records (
     subscription_id BIGINT NOT NULL,
     source          TEXT NOT NULL CHECK (source IN ('radius', 'api')),
     -- Who sent it: `radius`, or the caller (`api_client:7`, `user:1`); with external_id the
-    -- caller's idempotency key.
-    source_key      TEXT NOT NULL,
+    -- caller's idempotency key. Both are identifiers, compared bytewise (COLLATE "C"): the
+    -- key index's comparisons then skip the locale (strcoll made its probes and inserts
+    -- about twice as costly; equality is the same either way).
+    source_key      TEXT COLLATE "C" NOT NULL,
     -- api: the caller's record id.
-    external_id     TEXT CHECK (length(external_id) BETWEEN 1 AND 200),
+    external_id     TEXT COLLATE "C" CHECK (length(external_id) BETWEEN 1 AND 200),
     occurred_at     TIMESTAMPTZ NOT NULL,
     -- Input is the subscriber's upload, output their download (the NAS's point of view).
     input_octets    BIGINT NOT NULL CHECK (input_octets >= 0),
@@ -53,8 +55,10 @@ CREATE UNIQUE INDEX usage_records_api_key_idx ON usage_records (source_key, exte
 CREATE INDEX usage_records_subscription_idx ON usage_records (subscription_id, occurred_at)
     INCLUDE (input_octets, output_octets);
 
--- The last totals the poller saw per accounting session; fillfactor leaves room for HOT
--- updates, since every Interim rewrites the row.
+-- The last totals the poller saw per accounting session. Every Interim rewrites the row, so
+-- it is kept HOT: no index on an updated column, and fillfactor 50 leaves room on each page
+-- for a new version of every row on it (at 70 only part of a page's rows could be updated in
+-- place in one pass; the rest moved to other pages with a new index entry each).
 CREATE TABLE usage_radius_sessions (
     acctuniqueid    TEXT PRIMARY KEY,
     username        TEXT NOT NULL,
@@ -64,7 +68,19 @@ CREATE TABLE usage_radius_sessions (
     deltas          INTEGER NOT NULL DEFAULT 0,
     last_observed_at TIMESTAMPTZ NOT NULL,
     updated_at      TIMESTAMPTZ NOT NULL
-) WITH (fillfactor = 70);
+) WITH (fillfactor = 50);
+
+-- Usage per subscription and billing period (input + output octets), kept by both writers
+-- in the same statement as their records, from the records they actually inserted: the cap
+-- check reads one row per subscription instead of summing its records. It always equals
+-- the sum of the subscription's usage_records in the period (usage_records are never
+-- updated or deleted). Writers upsert in key order, so two writers never deadlock on it.
+CREATE TABLE usage_period_totals (
+    subscription_id BIGINT NOT NULL,
+    period_start    DATE NOT NULL,
+    octets          BIGINT NOT NULL CHECK (octets >= 0),
+    PRIMARY KEY (subscription_id, period_start)
+) WITH (fillfactor = 50);
 
 -- Accounting for usernames no subscription carries: visible to staff, never billed.
 CREATE TABLE usage_unmatched (

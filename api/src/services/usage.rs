@@ -76,13 +76,15 @@ pub fn poll_radacct(
         let Some(state) = locked.into_iter().next() else {
             return Ok(PassReport::default());
         };
-        // Hash joins and the sort of a large pass stay in memory (the default 4 MB spills
-        // a million-row pass to disk several times).
-        diesel::sql_query("SET LOCAL work_mem = '64MB'").execute(conn)?;
+        // Hash joins and the sort of a large pass stay in memory: a million-row pass hashes
+        // ~100 MB of last-seen counters and sorts ~165 MB of records (64 MB spilled the sort
+        // to disk). One pass at a time, so this is the poller's memory, not a pool's.
+        diesel::sql_query("SET LOCAL work_mem = '256MB'").execute(conn)?;
         let from = state.watermark.map(|w| w - Duration::seconds(overlap_secs));
         let pass: PassRow = diesel::sql_query(POLL_SQL)
             .bind::<Nullable<Timestamptz>, _>(from)
             .bind::<Timestamptz, _>(now)
+            .bind::<Array<Date>, _>(&current_period_starts(now)?)
             .get_result(conn)?;
         // The watermark never runs ahead of the database's clock: a NAS whose clock is
         // ahead would otherwise make every other NAS's rows look old.
@@ -112,7 +114,10 @@ pub fn poll_radacct(
 }
 
 /// The pass as one statement. `$1`: read rows updated at or after this (NULL: all);
-/// `$2`: the time records are created at.
+/// `$2`: the time records are created at; `$3`: the current period's start per anchor day.
+/// `touched` is what the cap check needs to look at: the capped subscriptions whose total
+/// for the current period is now at or over the cap, and any capped one whose usage went
+/// to another period (late records; the check then reads its current period itself).
 const POLL_SQL: &str = "
 WITH changed AS (
     SELECT r.acctuniqueid,
@@ -126,7 +131,8 @@ WITH changed AS (
 ),
 deltas AS (
     SELECT c.acctuniqueid, c.username, c.observed_at, c.in_total, c.out_total,
-           ls.acctuniqueid IS NOT NULL AS known,
+           -- The last-seen row itself: its update below finds it by this, not by its key.
+           ls.ctid AS seen_row,
            COALESCE(ls.deltas, 0) AS seen_deltas,
            CASE WHEN c.in_total >= COALESCE(ls.input_octets, 0)
                 THEN c.in_total - COALESCE(ls.input_octets, 0) ELSE c.in_total END AS d_in,
@@ -141,7 +147,8 @@ deltas AS (
         OR ls.output_octets <> c.out_total
 ),
 matched AS (
-    SELECT d.*, s.id AS subscription_id, s.customer_id
+    SELECT d.*, s.id AS subscription_id, s.customer_id, s.billing_anchor_day,
+           s.product_version_id
       FROM deltas d
       LEFT JOIN subscriptions s ON s.username = d.username
      WHERE d.d_in > 0 OR d.d_out > 0
@@ -156,7 +163,6 @@ recorded AS (
      WHERE subscription_id IS NOT NULL
      -- In index order: a million random B-tree inserts cost several times more.
      ORDER BY subscription_id, observed_at
-    RETURNING subscription_id
 ),
 unmatched AS (
     INSERT INTO usage_unmatched (username, acctuniqueid, occurred_at, input_octets,
@@ -164,10 +170,10 @@ unmatched AS (
     SELECT username, acctuniqueid, observed_at, d_in, d_out, reset, $2
       FROM matched
      WHERE subscription_id IS NULL
-    RETURNING 1
 ),
--- Sessions seen before are updated through the join (no per-row conflict probe); new ones
--- are inserted. Passes never overlap (the state row's lock), so no one else inserts them.
+-- Sessions seen before are updated through the row read above (no key probe; HOT, since no
+-- index covers the counters); new ones are inserted. Passes never overlap (the state row's
+-- lock), and only the poller writes this table, so the row read is the row updated.
 seen_before AS (
     UPDATE usage_radius_sessions ls
        SET input_octets = d.in_total,
@@ -176,8 +182,7 @@ seen_before AS (
            last_observed_at = d.observed_at,
            updated_at = $2
       FROM deltas d
-     WHERE d.known AND ls.acctuniqueid = d.acctuniqueid
-    RETURNING 1
+     WHERE ls.ctid = d.seen_row
 ),
 seen_first AS (
     INSERT INTO usage_radius_sessions (acctuniqueid, username, input_octets, output_octets,
@@ -185,15 +190,47 @@ seen_first AS (
     SELECT acctuniqueid, username, in_total, out_total,
            CASE WHEN d_in > 0 OR d_out > 0 THEN 1 ELSE 0 END, observed_at, $2
       FROM deltas
-     WHERE NOT known
-    RETURNING 1
+     WHERE seen_row IS NULL
+),
+-- The running totals per subscription and period: the deltas summed per subscription and
+-- observation day first, the period rule applied once per (anchor, day), then one upsert
+-- per subscription and period, in key order. Sums are NUMERIC and the total saturates at
+-- the BIGINT maximum (far above any cap) rather than failing the pass.
+by_day AS (
+    SELECT subscription_id, billing_anchor_day AS anchor, product_version_id,
+           (observed_at AT TIME ZONE 'UTC')::DATE AS day, sum(d_in) + sum(d_out) AS octets
+      FROM matched
+     WHERE subscription_id IS NOT NULL
+     GROUP BY 1, 2, 3, 4
+),
+-- MATERIALIZED: inlined, the (not inlinable) period function ran once per joined row.
+periods AS MATERIALIZED (
+    SELECT anchor, day, usage_period_start(day, anchor) AS period_start
+      FROM (SELECT DISTINCT anchor, day FROM by_day) x
+),
+totals AS (
+    INSERT INTO usage_period_totals AS t (subscription_id, period_start, octets)
+    SELECT b.subscription_id, p.period_start, LEAST(sum(b.octets), 9223372036854775807)::BIGINT
+      FROM by_day b JOIN periods p USING (anchor, day)
+     GROUP BY 1, 2
+     ORDER BY 1, 2
+    ON CONFLICT (subscription_id, period_start)
+       DO UPDATE SET octets = LEAST(t.octets::NUMERIC + EXCLUDED.octets, 9223372036854775807)::BIGINT
+    RETURNING subscription_id, period_start, octets
 )
 SELECT (SELECT count(*) FROM changed) AS rows_read,
        (SELECT max(acctupdatetime) FROM changed) AS max_seen,
-       (SELECT count(*) FROM recorded) AS records,
-       (SELECT count(*) FROM unmatched) AS unmatched,
+       (SELECT count(*) FROM matched WHERE subscription_id IS NOT NULL) AS records,
+       (SELECT count(*) FROM matched WHERE subscription_id IS NULL) AS unmatched,
        (SELECT count(*) FROM deltas WHERE reset) AS resets,
-       (SELECT array_agg(DISTINCT subscription_id) FROM recorded) AS touched
+       (SELECT array_agg(DISTINCT t.subscription_id)
+          FROM totals t
+          JOIN (SELECT DISTINCT subscription_id, anchor, product_version_id FROM by_day) b
+            ON b.subscription_id = t.subscription_id
+          JOIN product_versions pv ON pv.id = b.product_version_id
+         WHERE pv.data_cap_gb IS NOT NULL
+           AND (t.period_start <> ($3::DATE[])[b.anchor]
+                OR t.octets >= pv.data_cap_gb::BIGINT * 1000000000)) AS touched
 ";
 
 #[derive(QueryableByName, Debug)]
@@ -216,6 +253,18 @@ struct JobId {
     id: i64,
 }
 
+/// The start of the period containing `now` for each anchor day (index 1–31 in SQL),
+/// computed once here rather than per subscription in SQL.
+fn current_period_starts(now: DateTime<Utc>) -> ApiResult<Vec<NaiveDate>> {
+    (1..=31)
+        .map(|day| {
+            let anchor =
+                AnchorDay::parse(day).map_err(|e| ApiError::internal(anyhow::anyhow!(e)))?;
+            Ok(Period::containing(now.date_naive(), anchor).start)
+        })
+        .collect()
+}
+
 /// Checks the data caps of `subscriptions` in the period containing `now`: each one whose
 /// usage reached its plan's cap, and is not yet flagged for that period, is flagged (the
 /// key allows once per period), gets a `usage.cap_reached` event on its customer's
@@ -235,37 +284,24 @@ pub fn check_caps(
     if subscriptions.is_empty() {
         return Ok(0);
     }
-    // The current period for each anchor day (index 1–31 in SQL), computed once here rather
-    // than per subscription in SQL.
-    let (starts, ends): (Vec<NaiveDate>, Vec<NaiveDate>) = (1..=31)
-        .map(|day| {
-            let anchor =
-                AnchorDay::parse(day).map_err(|e| ApiError::internal(anyhow::anyhow!(e)))?;
-            let period = Period::containing(now.date_naive(), anchor);
-            Ok((period.start, period.end))
-        })
-        .collect::<ApiResult<Vec<_>>>()?
-        .into_iter()
-        .unzip();
+    let starts = current_period_starts(now)?;
     let reached: Vec<CapRow> = diesel::sql_query(
         "WITH subs AS (
              SELECT s.id, s.customer_id, pv.data_cap_gb::BIGINT * 1000000000 AS cap,
-                    ($4::DATE[])[s.billing_anchor_day] AS period_start,
-                    ($5::DATE[])[s.billing_anchor_day] AS period_end
+                    ($4::DATE[])[s.billing_anchor_day] AS period_start
                FROM subscriptions s
                JOIN product_versions pv ON pv.id = s.product_version_id
-              WHERE s.id = ANY($1) AND pv.data_cap_gb IS NOT NULL
+              -- A semi-join: `= ANY` of a constant array costs planning time per element.
+              WHERE s.id IN (SELECT unnest($1::BIGINT[])) AND pv.data_cap_gb IS NOT NULL
          ),
          used AS (
-             SELECT subs.*,
-                    COALESCE((SELECT sum(u.input_octets + u.output_octets)
-                                FROM usage_records u
-                               WHERE u.subscription_id = subs.id
-                                 AND u.occurred_at >= subs.period_start::TIMESTAMP AT TIME ZONE 'UTC'
-                                 AND u.occurred_at < subs.period_end::TIMESTAMP AT TIME ZONE 'UTC'),
-                             0)::BIGINT AS used
+             -- The running total of the period (caps are > 0: no row, not reached).
+             SELECT subs.*, t.octets AS used
                FROM subs
-              WHERE NOT EXISTS (SELECT 1 FROM usage_cap_events e
+               JOIN usage_period_totals t
+                 ON t.subscription_id = subs.id AND t.period_start = subs.period_start
+              WHERE t.octets >= subs.cap
+                AND NOT EXISTS (SELECT 1 FROM usage_cap_events e
                                  WHERE e.subscription_id = subs.id
                                    AND e.period_start = subs.period_start)
          )
@@ -281,7 +317,6 @@ pub fn check_caps(
     .bind::<Timestamptz, _>(now)
     .bind::<Text, _>(action_name)
     .bind::<Array<Date>, _>(&starts)
-    .bind::<Array<Date>, _>(&ends)
     .load(conn)?;
     for cap in &reached {
         let job_id = if action == CapAction::Throttle {
@@ -450,6 +485,22 @@ pub fn ingest(
     let at: Vec<DateTime<Utc>> = records.iter().map(|r| r.occurred_at).collect();
     let input: Vec<i64> = records.iter().map(|r| r.input_octets).collect();
     let output: Vec<i64> = records.iter().map(|r| r.output_octets).collect();
+    // The period start for every day the batch's records fall on, for each anchor day.
+    let mut days: Vec<NaiveDate> = records.iter().map(|r| r.occurred_at.date_naive()).collect();
+    days.sort_unstable();
+    days.dedup();
+    let mut period_days = Vec::with_capacity(days.len() * 31);
+    let mut period_anchors = Vec::with_capacity(days.len() * 31);
+    let mut period_starts = Vec::with_capacity(days.len() * 31);
+    for anchor in 1..=31 {
+        let anchor_day =
+            AnchorDay::parse(anchor).map_err(|e| ApiError::internal(anyhow::anyhow!(e)))?;
+        for &day in &days {
+            period_days.push(day);
+            period_anchors.push(anchor);
+            period_starts.push(Period::containing(day, anchor_day).start);
+        }
+    }
     conn.transaction(|conn| {
         // A batch is a thousand index probes: compiling the plan (JIT) would cost more than
         // running it.
@@ -462,13 +513,24 @@ pub fn ingest(
                         WITH ORDINALITY AS u(external_id, subscription_id, username,
                                              occurred_at, input_octets, output_octets, idx)
              ),
+             -- Each record names its subscription by id or by username (the route allows
+             -- exactly one): two joins on unique keys, a probe each.
              resolved AS (
-                 SELECT u.*, s.id AS sid, s.customer_id AS cid
+                 SELECT u.*, COALESCE(s1.id, s2.id) AS sid,
+                        COALESCE(s1.customer_id, s2.customer_id) AS cid,
+                        COALESCE(s1.billing_anchor_day, s2.billing_anchor_day) AS anchor,
+                        COALESCE(s1.product_version_id, s2.product_version_id) AS pvid
                    FROM input u
-                   LEFT JOIN LATERAL (
-                        SELECT id, customer_id FROM subscriptions
-                         WHERE id = u.subscription_id OR username = u.username
-                         LIMIT 1) s ON true
+                   -- LIMIT keeps each an index probe per record: flattened into a plain
+                   -- join, the planner hashes all subscriptions (100 ms) for 1,000 probes.
+                   LEFT JOIN LATERAL (SELECT id, customer_id, billing_anchor_day,
+                                             product_version_id
+                                        FROM subscriptions WHERE id = u.subscription_id
+                                       LIMIT 1) s1 ON true
+                   LEFT JOIN LATERAL (SELECT id, customer_id, billing_anchor_day,
+                                             product_version_id
+                                        FROM subscriptions WHERE username = u.username
+                                       LIMIT 1) s2 ON true
              ),
              inserted AS (
                  INSERT INTO usage_records (customer_id, subscription_id, source, source_key,
@@ -479,11 +541,45 @@ pub fn ingest(
                    FROM resolved
                   WHERE NOT EXISTS (SELECT 1 FROM resolved WHERE sid IS NULL)
                  ON CONFLICT (source_key, external_id) WHERE source = 'api' DO NOTHING
-                 RETURNING subscription_id
+                 RETURNING subscription_id, occurred_at, input_octets, output_octets
+             ),
+             -- The running totals, from the records inserted (not the duplicates), as in
+             -- the poller's pass: per subscription and day, then one upsert per subscription
+             -- and period in key order. The period of each (day, anchor) comes computed
+             -- (calling the SQL period function costs ~0.2 ms per pair, a batch's budget).
+             by_day AS (
+                 SELECT i.subscription_id, a.anchor,
+                        (i.occurred_at AT TIME ZONE 'UTC')::DATE AS day,
+                        sum(i.input_octets) + sum(i.output_octets) AS octets
+                   FROM inserted i
+                   JOIN (SELECT DISTINCT sid, anchor FROM resolved) a ON a.sid = i.subscription_id
+                  GROUP BY 1, 2, 3
+             ),
+             periods AS (
+                 SELECT * FROM unnest($9::DATE[], $10::INTEGER[], $11::DATE[])
+                          AS p(day, anchor, period_start)
+             ),
+             totals AS (
+                 INSERT INTO usage_period_totals AS t (subscription_id, period_start, octets)
+                 SELECT b.subscription_id, p.period_start, LEAST(sum(b.octets), 9223372036854775807)::BIGINT
+                   FROM by_day b JOIN periods p USING (anchor, day)
+                  GROUP BY 1, 2
+                  ORDER BY 1, 2
+                 ON CONFLICT (subscription_id, period_start)
+                    DO UPDATE SET octets = LEAST(t.octets::NUMERIC + EXCLUDED.octets, 9223372036854775807)::BIGINT
+                 RETURNING subscription_id, period_start, octets
              )
              SELECT (SELECT array_agg(idx - 1 ORDER BY idx) FROM resolved WHERE sid IS NULL) AS unknown,
                     (SELECT count(*) FROM inserted) AS accepted,
-                    (SELECT array_agg(DISTINCT subscription_id) FROM inserted) AS touched",
+                    -- What the cap check needs to look at (as in the poller's pass).
+                    (SELECT array_agg(DISTINCT t.subscription_id)
+                       FROM totals t
+                       JOIN (SELECT DISTINCT sid, anchor, pvid FROM resolved) r
+                         ON r.sid = t.subscription_id
+                       JOIN product_versions pv ON pv.id = r.pvid
+                      WHERE pv.data_cap_gb IS NOT NULL
+                        AND (t.period_start <> ($12::DATE[])[r.anchor]
+                             OR t.octets >= pv.data_cap_gb::BIGINT * 1000000000)) AS touched",
         )
         .bind::<Array<Text>, _>(&ids)
         .bind::<Array<Nullable<BigInt>>, _>(&subs)
@@ -493,6 +589,10 @@ pub fn ingest(
         .bind::<Array<BigInt>, _>(&output)
         .bind::<Text, _>(source_key)
         .bind::<Timestamptz, _>(now)
+        .bind::<Array<Date>, _>(&period_days)
+        .bind::<Array<Integer>, _>(&period_anchors)
+        .bind::<Array<Date>, _>(&period_starts)
+        .bind::<Array<Date>, _>(&current_period_starts(now)?)
         .get_result(conn)?;
         if let Some(unknown) = row.unknown.filter(|u| !u.is_empty()) {
             let errors = unknown
