@@ -50,24 +50,30 @@ export function UsageMeter({ subscriptionId }: { subscriptionId: number }) {
           aria-label={`${percent ?? 0}% of the cap used`}
         />
       )}
-      <svg
-        role="img"
-        aria-label="Daily usage"
-        width="100%"
-        height={CHART_HEIGHT}
-        viewBox={`0 0 ${Math.max(bars.length, 1) * 10} ${CHART_HEIGHT}`}
-        preserveAspectRatio="none"
-      >
-        {bars.map((b, i) => {
-          const h = Math.max(b.height * CHART_HEIGHT, b.height > 0 ? 1 : 0);
-          return (
-            <Tooltip.Floating key={b.date} label={`${formatDate(b.date)}: ↓ ${formatBytes(b.download)} ↑ ${formatBytes(b.upload)}`}>
-              <rect x={i * 10 + 1} y={CHART_HEIGHT - h} width={8} height={h} fill="var(--mantine-color-blue-5)" />
-            </Tooltip.Floating>
-          );
-        })}
-        <line x1={0} y1={CHART_HEIGHT - 0.5} x2={bars.length * 10} y2={CHART_HEIGHT - 0.5} stroke="var(--mantine-color-gray-4)" />
-      </svg>
+      {bars.every((b) => b.height === 0) ? (
+        <Text size="xs" c="dimmed">
+          No traffic recorded this period yet.
+        </Text>
+      ) : (
+        <svg
+          role="img"
+          aria-label="Daily usage"
+          width="100%"
+          height={CHART_HEIGHT}
+          viewBox={`0 0 ${Math.max(bars.length, 1) * 10} ${CHART_HEIGHT}`}
+          preserveAspectRatio="none"
+        >
+          {bars.map((b, i) => {
+            const h = Math.max(b.height * CHART_HEIGHT, b.height > 0 ? 1 : 0);
+            return (
+              <Tooltip.Floating key={b.date} label={`${formatDate(b.date)}: ↓ ${formatBytes(b.download)} ↑ ${formatBytes(b.upload)}`}>
+                <rect x={i * 10 + 1} y={CHART_HEIGHT - h} width={8} height={h} fill="var(--mantine-color-blue-5)" />
+              </Tooltip.Floating>
+            );
+          })}
+          <line x1={0} y1={CHART_HEIGHT - 0.5} x2={bars.length * 10} y2={CHART_HEIGHT - 0.5} stroke="var(--mantine-color-gray-4)" />
+        </svg>
+      )}
     </Stack>
   );
 }
