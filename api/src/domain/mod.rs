@@ -9,6 +9,7 @@ pub mod identity;
 pub mod lead;
 pub mod money;
 pub mod order;
+pub mod proration;
 pub mod search;
 pub mod subscription;
 pub mod usage;
