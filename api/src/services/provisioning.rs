@@ -420,10 +420,8 @@ fn finish(
                 provisioning_jobs::status.eq(status),
                 provisioning_jobs::next_attempt_at.eq(next_attempt_at),
                 provisioning_jobs::locked_until.eq(None::<DateTime<Utc>>),
-                provisioning_jobs::last_error.eq(error
-                    .as_deref()
-                    .or(current.last_error.as_deref())
-                    .filter(|_| error.is_some())),
+                // A done job carries no error; a failed attempt its own.
+                provisioning_jobs::last_error.eq(error.as_deref()),
                 provisioning_jobs::log.eq(serde_json::Value::Array(log)),
                 provisioning_jobs::updated_at.eq(now),
                 provisioning_jobs::finished_at.eq(finished_at),
