@@ -48,6 +48,7 @@ diesel::table! {
         version -> Int4,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        bill_customer_request_suspensions -> Bool,
     }
 }
 
@@ -429,6 +430,145 @@ diesel::table! {
         charge_on -> Date,
         invoiced_at -> Nullable<Timestamptz>,
         created_at -> Timestamptz,
+        period_start -> Nullable<Date>,
+        period_end -> Nullable<Date>,
+        tax_category -> Text,
+        rule -> Nullable<Jsonb>,
+        invoice_id -> Nullable<Int8>,
+    }
+}
+
+diesel::table! {
+    subscription_billing (subscription_id) {
+        subscription_id -> Int8,
+        customer_id -> Int8,
+        billed_through -> Nullable<Date>,
+        usage_from -> Nullable<Date>,
+        usage_due_on -> Nullable<Date>,
+        promo_cycles_left -> Nullable<Int4>,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    number_series (series, year) {
+        series -> Text,
+        year -> Int4,
+        last_number -> Int8,
+    }
+}
+
+diesel::table! {
+    bill_runs (id) {
+        id -> Int8,
+        run_on -> Date,
+        mode -> Text,
+        trigger -> Text,
+        status -> Text,
+        requested_by -> Text,
+        subscriptions_total -> Int8,
+        subscriptions_done -> Int8,
+        customers_done -> Int8,
+        invoices_created -> Int8,
+        lines_created -> Int8,
+        error_count -> Int8,
+        totals -> Jsonb,
+        sample -> Nullable<Jsonb>,
+        cursor_customer -> Int8,
+        locked_until -> Nullable<Timestamptz>,
+        last_error -> Nullable<Text>,
+        drafts_issued_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+        started_at -> Nullable<Timestamptz>,
+        finished_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    bill_run_errors (id) {
+        id -> Int8,
+        bill_run_id -> Int8,
+        customer_id -> Int8,
+        code -> Text,
+        message -> Text,
+        at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    invoices (id) {
+        id -> Int8,
+        customer_id -> Int8,
+        bill_run_id -> Nullable<Int8>,
+        number -> Nullable<Text>,
+        status -> Text,
+        currency -> Bpchar,
+        period_start -> Nullable<Date>,
+        period_end -> Nullable<Date>,
+        issue_date -> Nullable<Date>,
+        due_date -> Nullable<Date>,
+        subtotal -> Numeric,
+        tax_total -> Numeric,
+        total -> Numeric,
+        amount_paid -> Numeric,
+        amount_credited -> Numeric,
+        void_reason -> Nullable<Text>,
+        voided_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+        issued_at -> Nullable<Timestamptz>,
+        version -> Int4,
+    }
+}
+
+diesel::table! {
+    invoice_lines (id) {
+        id -> Int8,
+        invoice_id -> Int8,
+        customer_id -> Int8,
+        subscription_id -> Nullable<Int8>,
+        position -> Int4,
+        kind -> Text,
+        description -> Text,
+        period_start -> Nullable<Date>,
+        period_end -> Nullable<Date>,
+        quantity -> Numeric,
+        unit_price -> Numeric,
+        amount -> Numeric,
+        tax_rate -> Numeric,
+        tax_name -> Text,
+        tax_amount -> Numeric,
+        rule -> Nullable<Jsonb>,
+    }
+}
+
+diesel::table! {
+    credit_notes (id) {
+        id -> Int8,
+        number -> Text,
+        customer_id -> Int8,
+        invoice_id -> Int8,
+        reason -> Text,
+        currency -> Bpchar,
+        subtotal -> Numeric,
+        tax_total -> Numeric,
+        total -> Numeric,
+        issue_date -> Date,
+        created_by -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    credit_note_lines (id) {
+        id -> Int8,
+        credit_note_id -> Int8,
+        invoice_line_id -> Nullable<Int8>,
+        position -> Int4,
+        description -> Text,
+        amount -> Numeric,
+        tax_rate -> Numeric,
+        tax_name -> Text,
+        tax_amount -> Numeric,
     }
 }
 
@@ -605,6 +745,14 @@ diesel::allow_tables_to_appear_in_same_query!(
     radusergroup,
     radgroupreply,
     radgroupcheck,
+    subscription_billing,
+    number_series,
+    bill_runs,
+    bill_run_errors,
+    invoices,
+    invoice_lines,
+    credit_notes,
+    credit_note_lines,
 );
 
 diesel::table! {

@@ -2,6 +2,7 @@
 //! clock: functions take values and return decisions, and are tested without I/O.
 
 pub mod account_number;
+pub mod billing;
 pub mod catalog;
 pub mod contact;
 pub mod credit;
