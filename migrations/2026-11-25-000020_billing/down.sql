@@ -9,7 +9,7 @@ DROP TABLE number_series;
 DROP TABLE subscription_billing;
 ALTER TABLE pending_charges DROP CONSTRAINT pending_charges_kind_check;
 ALTER TABLE pending_charges DROP CONSTRAINT pending_charges_amount_check;
-DELETE FROM pending_charges WHERE kind IN ('proration', 'discount', 'deposit', 'installation') OR amount <= 0;
+DELETE FROM pending_charges WHERE kind IN ('proration', 'discount', 'deposit', 'installation', 'one_time') OR amount <= 0;
 ALTER TABLE pending_charges
     DROP COLUMN period_start, DROP COLUMN period_end, DROP COLUMN tax_category,
     DROP COLUMN rule, DROP COLUMN invoice_id,

@@ -14,7 +14,7 @@ ALTER TABLE pending_charges DROP CONSTRAINT pending_charges_amount_check;
 ALTER TABLE pending_charges
     ADD CONSTRAINT pending_charges_kind_check CHECK (kind IN (
         'early_termination_fee', 'reconnection_fee', 'late_fee', 'deposit', 'installation',
-        'other', 'proration', 'discount')),
+        'other', 'one_time', 'proration', 'discount')),
     ADD CONSTRAINT pending_charges_amount_check CHECK (amount <> 0),
     ADD COLUMN period_start DATE,
     ADD COLUMN period_end   DATE,
@@ -34,6 +34,8 @@ CREATE TABLE subscription_billing (
     usage_due_on        DATE,
     -- Full periods the promotion still discounts; NULL: the discount has no end.
     promo_cycles_left   INTEGER CHECK (promo_cycles_left >= 0),
+    -- Bumped by every write: a bill run writes its result only over the state it read.
+    version             INTEGER NOT NULL DEFAULT 1,
     updated_at          TIMESTAMPTZ NOT NULL
 ) WITH (fillfactor = 70);
 CREATE INDEX subscription_billing_customer_idx ON subscription_billing (customer_id);
@@ -62,7 +64,7 @@ CREATE TABLE bill_runs (
     run_on          DATE NOT NULL,
     mode            TEXT NOT NULL CHECK (mode IN ('dry_run', 'draft', 'issue')),
     trigger         TEXT NOT NULL CHECK (trigger IN ('manual', 'scheduled')),
-    status          TEXT NOT NULL CHECK (status IN ('queued', 'running', 'completed', 'failed')),
+    status          TEXT NOT NULL CHECK (status IN ('queued', 'running', 'issuing', 'completed', 'failed')),
     requested_by    TEXT NOT NULL,
     -- Subscriptions due when the run started, and how far it has come.
     subscriptions_total BIGINT NOT NULL DEFAULT 0,
@@ -84,7 +86,7 @@ CREATE TABLE bill_runs (
     started_at      TIMESTAMPTZ,
     finished_at     TIMESTAMPTZ
 );
-CREATE INDEX bill_runs_queue_idx ON bill_runs (created_at) WHERE status IN ('queued', 'running');
+CREATE INDEX bill_runs_queue_idx ON bill_runs (created_at) WHERE status IN ('queued', 'running', 'issuing');
 -- The daily run happens once per day, however many replicas schedule it.
 CREATE UNIQUE INDEX bill_runs_scheduled_key ON bill_runs (run_on) WHERE trigger = 'scheduled';
 

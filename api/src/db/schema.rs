@@ -446,6 +446,7 @@ diesel::table! {
         usage_from -> Nullable<Date>,
         usage_due_on -> Nullable<Date>,
         promo_cycles_left -> Nullable<Int4>,
+        version -> Int4,
         updated_at -> Timestamptz,
     }
 }

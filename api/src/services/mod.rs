@@ -3,6 +3,7 @@
 
 pub mod api_clients;
 pub mod audit;
+pub mod billing;
 pub mod bootstrap;
 pub mod catalog;
 pub mod customer_360;

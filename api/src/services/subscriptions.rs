@@ -23,6 +23,7 @@ use crate::domain::subscription::{
 };
 use crate::error::{ApiError, ApiResult};
 use crate::services::audit::{self, Actor, Change};
+use crate::services::billing;
 use crate::services::provisioning::{self, Action};
 use crate::state::RequestContext;
 
@@ -468,11 +469,49 @@ pub fn fulfil(
         )?;
         created += 1;
     }
+    queue_one_time_charges(conn, ctx, order)?;
     let mut after = move_order(conn, ctx, order, OrderStatus::Provisioning)?;
     if created == 0 {
         after = move_order(conn, ctx, &after, OrderStatus::Completed)?;
     }
     Ok(after)
+}
+
+/// The order's one-time amounts (setup fees, equipment) wait for the customer's next
+/// invoice, taxed by their product's category.
+fn queue_one_time_charges(
+    conn: &mut PgConnection,
+    ctx: &RequestContext,
+    order: &OrderRow,
+) -> ApiResult<()> {
+    let lines: Vec<(i64, String, Decimal, String)> = order_lines::table
+        .inner_join(product_versions::table.inner_join(products::table))
+        .filter(order_lines::order_id.eq(order.id))
+        .filter(order_lines::action.eq("add"))
+        .filter(order_lines::one_time_amount.gt(Decimal::ZERO))
+        .order(order_lines::position)
+        .select((
+            order_lines::id,
+            order_lines::description,
+            order_lines::one_time_amount,
+            products::tax_category,
+        ))
+        .load(conn)?;
+    for (_, description, amount, category) in lines {
+        billing::add_pending_charge(
+            conn,
+            order.customer_id,
+            None,
+            "one_time",
+            &format!("{description} (order {})", order.number),
+            amount,
+            &order.currency,
+            &category,
+            ctx.now.date_naive(),
+            ctx.now,
+        )?;
+    }
+    Ok(())
 }
 
 fn move_order(
@@ -565,6 +604,7 @@ pub fn mark_active(
         ))
         .returning(SubscriptionRow::as_returning())
         .get_result(conn)?;
+    billing::start(conn, &after, today, now)?;
     record(
         conn,
         Stamp::system(now),
@@ -666,6 +706,19 @@ pub fn suspend(
             ))
             .returning(SubscriptionRow::as_returning())
             .get_result(conn)?;
+        if reason == SuspendReason::CustomerRequest
+            && !billing::bills_customer_request_suspensions(conn, before.customer_id)?
+        {
+            billing::settle(
+                conn,
+                &before,
+                &after,
+                ctx.now.date_naive(),
+                billing::Change::Stop,
+                "Paused at the customer's request",
+                ctx.now,
+            )?;
+        }
         let mode = config.suspend_mode.as_str();
         enqueue(
             conn,
@@ -721,6 +774,15 @@ pub fn restore(
             ))
             .returning(SubscriptionRow::as_returning())
             .get_result(conn)?;
+        billing::settle(
+            conn,
+            &before,
+            &after,
+            ctx.now.date_naive(),
+            billing::Change::Resume,
+            "Restored",
+            ctx.now,
+        )?;
         // Undo the overlay the suspension actually put on.
         let mode: Option<serde_json::Value> = provisioning_jobs::table
             .filter(provisioning_jobs::subscription_id.eq(id))
@@ -814,6 +876,15 @@ fn move_to(
         ))
         .returning(SubscriptionRow::as_returning())
         .get_result(conn)?;
+    billing::settle(
+        conn,
+        before,
+        &row,
+        now.date_naive(),
+        billing::Change::Price,
+        "Plan change",
+        now,
+    )?;
     Ok((row, reconnect))
 }
 
@@ -1118,6 +1189,27 @@ pub fn terminate(
 }
 
 fn end(
+    conn: &mut PgConnection,
+    ctx: &RequestContext,
+    before: &SubscriptionRow,
+    to: Status,
+    reason: &str,
+    fee: Decimal,
+) -> ApiResult<SubscriptionRow> {
+    let after = ended(conn, ctx, before, to, reason, fee)?;
+    billing::settle(
+        conn,
+        before,
+        &after,
+        ctx.now.date_naive(),
+        billing::Change::Stop,
+        "Terminated",
+        ctx.now,
+    )?;
+    Ok(after)
+}
+
+fn ended(
     conn: &mut PgConnection,
     ctx: &RequestContext,
     before: &SubscriptionRow,
