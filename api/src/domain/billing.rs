@@ -587,5 +587,113 @@ pub fn take_credits(base: Decimal, amounts: &[Decimal]) -> Vec<bool> {
         .collect()
 }
 
+/// A credit of `gross` (tax included) spread over an invoice's tax rates in proportion to
+/// what is left to credit at each (`groups`: rate in percent and gross left). Each share is
+/// rounded once; the last rate takes the remainder so the shares add up to `gross` exactly;
+/// each share splits into net and tax at its rate (net rounded, tax the rest). `None` when
+/// `gross` is more than is left.
+pub fn allocate_credit(
+    gross: Decimal,
+    groups: &[(Decimal, Decimal)],
+    currency: Currency,
+) -> Option<Vec<(Decimal, Decimal)>> {
+    let left: Decimal = groups.iter().map(|g| g.1).sum();
+    if gross <= Decimal::ZERO || gross > left || groups.is_empty() {
+        return None;
+    }
+    let mut out = Vec::with_capacity(groups.len());
+    let mut given = Decimal::ZERO;
+    for (i, (rate, group_left)) in groups.iter().enumerate() {
+        let share = if i + 1 == groups.len() {
+            gross - given
+        } else {
+            round_to_minor_unit(gross * *group_left / left, currency)
+        };
+        given += share;
+        let net = round_to_minor_unit(
+            share * Decimal::ONE_HUNDRED / (Decimal::ONE_HUNDRED + *rate),
+            currency,
+        );
+        out.push((net, share - net));
+    }
+    Some(out)
+}
+
+/// The rule of a line in words, for the "why is my bill this amount" view.
+pub fn explain(rule: &Value, currency: &str) -> String {
+    let text = |k: &str| {
+        rule.get(k)
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string()
+    };
+    let num = |k: &str| rule.get(k).and_then(Value::as_i64).unwrap_or(0);
+    let money = |k: &str| {
+        text(k)
+            .parse::<Decimal>()
+            .map(|d| super::money::for_display(d, currency).to_string())
+            .unwrap_or_default()
+    };
+    let span = || {
+        let to = rule
+            .get("to")
+            .and_then(Value::as_str)
+            .and_then(|d| d.parse::<NaiveDate>().ok())
+            .and_then(|d| d.pred_opt())
+            .map(|d| d.to_string())
+            .unwrap_or_default();
+        format!("{} – {}", text("from"), to)
+    };
+    let days = || {
+        format!(
+            "{} of the period's {} days ({})",
+            num("days"),
+            num("period_days"),
+            span()
+        )
+    };
+    match rule.get("rule").and_then(Value::as_str).unwrap_or("") {
+        "full_period" => format!("The monthly price {} {currency} for the whole period {}, billed in advance.", money("monthly"), span()),
+        "remaining_days" => format!(
+            "The service started during the period: the monthly price {} {currency} × {} / {} for {}.",
+            money("monthly"), num("days"), num("period_days"), days()
+        ),
+        "promotion" => {
+            let left = match rule.get("cycles_left_after").and_then(Value::as_i64) {
+                Some(n) => format!(" {n} discounted month(s) left after this one."),
+                None => " The promotion has no end.".to_string(),
+            };
+            if num("days") == num("period_days") {
+                format!("Promotion: {} {currency} off the monthly price.{left}", money("monthly"))
+            } else {
+                format!("Promotion: {} {currency} off a month, for {}.{left}", money("monthly"), days())
+            }
+        }
+        "usage_over_cap" => {
+            let gb = |k: &str| Decimal::from(num(k)) / Decimal::from(BYTES_PER_GB);
+            format!(
+                "Used {} GB in {} – {} against a {} GB cap: {} GB over, billed as {} GB (every GB or part of one) at {} {currency} per GB.",
+                gb("octets").round_dp(3).normalize(), text("period_start"),
+                text("period_end").parse::<NaiveDate>().ok().and_then(|d| d.pred_opt()).map(|d| d.to_string()).unwrap_or_default(),
+                num("cap_gb"), gb("over_octets").round_dp(3).normalize(), num("billed_gb"), money("per_gb")
+            )
+        }
+        "days_before_change" => format!("The old monthly price {} {currency} for the days before the change: {}.", money("monthly"), days()),
+        "promotion_before_change" => format!("The old promotion ({} {currency} a month) for the days before the change: {}.", money("monthly"), days()),
+        "credit_unused_days" => format!("Credit: the old monthly price {} {currency} for the days already billed and not used: {}.", money("monthly"), days()),
+        "promotion_reversed" => format!("The old promotion ({} {currency} a month) taken back for the unused days: {}.", money("monthly"), days()),
+        "charge_remaining_days" => format!("The new monthly price {} {currency} for the rest of the period: {}.", money("monthly"), days()),
+        "promotion_remaining_days" => format!("The promotion ({} {currency} a month) for the rest of the period: {}.", money("monthly"), days()),
+        "one_time" => match text("kind").as_str() {
+            "early_termination_fee" => "Early termination fee: the service ended inside its minimum contract.".to_string(),
+            "late_fee" => "Late fee.".to_string(),
+            "reconnection_fee" => "Reconnection fee.".to_string(),
+            "deposit" => "Deposit.".to_string(),
+            _ => "One-time charge.".to_string(),
+        },
+        _ => String::new(),
+    }
+}
+
 #[cfg(test)]
 mod tests;

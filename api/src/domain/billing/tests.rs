@@ -261,6 +261,85 @@ fn credits_wait_when_they_would_make_the_invoice_negative() {
     assert_eq!(take_credits(Decimal::ZERO, &[dec("-1")]), vec![false]);
 }
 
+#[test]
+fn a_credit_by_amount_spreads_over_the_rates_and_adds_up_exactly() {
+    // 60 left at 20%, 40 left at 0%: a 10.00 credit is 6.00 (5.00 + 1.00 tax) and 4.00.
+    let shares = allocate_credit(
+        dec("10.00"),
+        &[(dec("20"), dec("60")), (dec("0"), dec("40"))],
+        eur(),
+    )
+    .unwrap();
+    assert_eq!(
+        shares,
+        vec![(dec("5.00"), dec("1.00")), (dec("4.00"), dec("0.00"))]
+    );
+    let odd = allocate_credit(
+        dec("0.03"),
+        &[
+            (dec("20"), dec("1")),
+            (dec("20"), dec("1")),
+            (dec("20"), dec("1")),
+        ],
+        eur(),
+    )
+    .unwrap();
+    assert_eq!(odd.iter().map(|(n, t)| n + t).sum::<Decimal>(), dec("0.03"));
+    assert!(allocate_credit(dec("100.01"), &[(dec("20"), dec("100"))], eur()).is_none());
+    assert!(allocate_credit(Decimal::ZERO, &[(dec("20"), dec("100"))], eur()).is_none());
+}
+
+#[test]
+fn each_rule_is_explained_in_words() {
+    let t = terms(1, "31.00", d(2026, 3, 17));
+    let r = rate(&t, &[], d(2026, 3, 17));
+    let why = explain(&r.charges[0].rule, "EUR");
+    assert_eq!(why, "The service started during the period: the monthly price 31.00 EUR × 15 / 31 for 15 of the period's 31 days (2026-03-17 – 2026-03-31).");
+    let mut t = terms(1, "30.00", d(2026, 4, 1));
+    t.cap_gb = Some(100);
+    t.overage_per_gb = Some(dec("0.50"));
+    let r = rate(&t, &[(d(2026, 4, 1), 112_300_000_000)], d(2026, 5, 1));
+    let usage = r
+        .charges
+        .iter()
+        .find(|c| c.kind == LineKind::Usage)
+        .unwrap();
+    assert_eq!(explain(&usage.rule, "EUR"), "Used 112.3 GB in 2026-04-01 – 2026-04-30 against a 100 GB cap: 12.3 GB over, billed as 13 GB (every GB or part of one) at 0.50 EUR per GB.");
+    let old = Rate {
+        monthly: dec("30"),
+        discount: Decimal::ZERO,
+    };
+    let new = Rate {
+        monthly: dec("60"),
+        discount: Decimal::ZERO,
+    };
+    let (adj, _) = settle(1, d(2026, 5, 1), d(2026, 4, 3), old, new, "Upgrade");
+    assert_eq!(explain(&adj[0].rule, "EUR"), "Credit: the old monthly price 30.00 EUR for the days already billed and not used: 28 of the period's 30 days (2026-04-03 – 2026-04-30).");
+}
+
+proptest! {
+    /// A credit by amount adds up to the amount asked for, never more than is left per rate.
+    #[test]
+    fn a_credit_by_amount_adds_up(
+        cents in 1i64..100_000,
+        groups in prop::collection::vec((0u32..=25, 1i64..100_000), 1..4),
+    ) {
+        let groups: Vec<(Decimal, Decimal)> = groups.iter().map(|(r, left)| (Decimal::from(*r), Decimal::new(*left, 2))).collect();
+        let left: Decimal = groups.iter().map(|g| g.1).sum();
+        let gross = Decimal::new(cents, 2);
+        match allocate_credit(gross, &groups, eur()) {
+            None => prop_assert!(gross > left),
+            Some(shares) => {
+                prop_assert_eq!(shares.iter().map(|(n, t)| n + t).sum::<Decimal>(), gross);
+                for (n, t) in &shares {
+                    prop_assert_eq!(*n, n.round_dp(2));
+                    prop_assert_eq!(*t, t.round_dp(2));
+                }
+            }
+        }
+    }
+}
+
 // Properties ------------------------------------------------------------------------------
 
 fn any_day() -> impl Strategy<Value = NaiveDate> {
