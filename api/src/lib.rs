@@ -11,6 +11,7 @@ pub mod idempotency;
 pub mod metrics;
 pub mod openapi;
 pub mod pagination;
+pub mod pdf;
 pub mod radius;
 pub mod routes;
 pub mod services;
