@@ -76,6 +76,41 @@ pub struct Config {
     /// `USAGE_CAP_ACTION`: what a reached data cap does: `none`, `notify` (a timeline event)
     /// or `throttle` (the event and a provisioning job; default `notify`).
     pub usage_cap_action: CapAction,
+    /// Billing: the bill-run worker, the daily run, and the ISP on its documents.
+    pub billing: BillingConfig,
+}
+
+/// Bill runs and documents.
+#[derive(Debug, Clone)]
+pub struct BillingConfig {
+    /// `BILLING_POLL_MS`: how often the worker looks for queued bill runs (default 2000); a
+    /// run queued through the API starts at once.
+    pub poll_ms: u64,
+    /// `BILLING_SCHEDULE`: `issue` (default), `draft` or `off`: the daily run that bills
+    /// every subscription whose period starts by today, in that mode.
+    pub schedule: Option<String>,
+    /// `BILLING_CHUNK`: subscriptions per chunk of a bill run, one transaction each
+    /// (default 10000).
+    pub chunk: i64,
+    /// The ISP as invoices show it.
+    pub company: Company,
+}
+
+/// The seller on invoices, credit notes and statements.
+#[derive(Debug, Clone, Default)]
+pub struct Company {
+    /// `COMPANY_NAME` (default `ispbill demo ISP`).
+    pub name: String,
+    /// `COMPANY_ADDRESS`: address lines separated by `|`.
+    pub address_lines: Vec<String>,
+    /// `COMPANY_TAX_ID`.
+    pub tax_id: Option<String>,
+    /// `COMPANY_EMAIL`.
+    pub email: Option<String>,
+    /// `COMPANY_LOGO`: path of a PNG or JPEG logo.
+    pub logo_path: Option<PathBuf>,
+    /// `PAYMENT_INSTRUCTIONS`: lines separated by `|` (bank, IBAN, the reference to quote).
+    pub payment_instructions: Vec<String>,
 }
 
 /// How provisioning jobs run and what the FreeRADIUS adapter writes.
@@ -285,6 +320,30 @@ impl Config {
             usage_poll_ms: parse(&lookup, "USAGE_POLL_MS", 10_000)?,
             usage_poll_overlap_secs: parse(&lookup, "USAGE_POLL_OVERLAP_SECS", 300)?,
             usage_cap_action,
+            billing: BillingConfig {
+                poll_ms: parse(&lookup, "BILLING_POLL_MS", 2000)?,
+                chunk: parse(&lookup, "BILLING_CHUNK", 10_000)?,
+                schedule: match lookup("BILLING_SCHEDULE").as_deref() {
+                    None | Some("issue") => Some("issue".to_owned()),
+                    Some("draft") => Some("draft".to_owned()),
+                    Some("off") => None,
+                    Some(other) => {
+                        return Err(ConfigError::Invalid {
+                            name: "BILLING_SCHEDULE",
+                            value: other.to_owned(),
+                            reason: "expected issue, draft or off",
+                        })
+                    }
+                },
+                company: Company {
+                    name: lookup("COMPANY_NAME").unwrap_or_else(|| "ispbill demo ISP".to_owned()),
+                    address_lines: split_lines(lookup("COMPANY_ADDRESS")),
+                    tax_id: lookup("COMPANY_TAX_ID"),
+                    email: lookup("COMPANY_EMAIL"),
+                    logo_path: lookup("COMPANY_LOGO").map(PathBuf::from),
+                    payment_instructions: split_lines(lookup("PAYMENT_INSTRUCTIONS")),
+                },
+            },
         };
         config.check_ranges()?;
         Ok(config)
@@ -294,7 +353,9 @@ impl Config {
     /// disable a protection; refuse them at startup with the variable's name.
     fn check_ranges(&self) -> Result<(), ConfigError> {
         let p = &self.provisioning;
-        let positive: [(&'static str, i64); 16] = [
+        let positive: [(&'static str, i64); 18] = [
+            ("BILLING_CHUNK", self.billing.chunk),
+            ("BILLING_POLL_MS", self.billing.poll_ms as i64),
             ("PROVISIONING_POLL_MS", p.poll_ms as i64),
             ("PROVISIONING_MAX_ATTEMPTS", i64::from(p.max_attempts)),
             ("PROVISIONING_BACKOFF_SECS", p.backoff_secs as i64),
@@ -329,6 +390,18 @@ impl Config {
         }
         Ok(())
     }
+}
+
+/// `a|b|c` as lines, blank ones dropped.
+fn split_lines(value: Option<String>) -> Vec<String> {
+    value
+        .map(|v| {
+            v.split('|')
+                .map(|l| l.trim().to_owned())
+                .filter(|l| !l.is_empty())
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 fn parse<T: std::str::FromStr>(

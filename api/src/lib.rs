@@ -94,6 +94,13 @@ impl Application {
             config.usage_poll_overlap_secs,
             config.usage_cap_action,
         );
+        let billing_wakeup = Arc::new(tokio::sync::Notify::new());
+        workers::spawn_billing(
+            pool.clone(),
+            clock.clone(),
+            config.billing.clone(),
+            billing_wakeup.clone(),
+        );
         let listener = TcpListener::bind((config.host.as_str(), config.port))?;
         let port = listener.local_addr()?.port();
         let state = web::Data::new(AppState {
@@ -106,6 +113,7 @@ impl Application {
             pool: pool.clone(),
             clock,
             provisioning_wakeup,
+            billing_wakeup,
         });
         let metrics = web::Data::new(Metrics::new()?);
         let doc = openapi::document();

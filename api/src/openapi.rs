@@ -42,6 +42,7 @@ use crate::routes;
         (name = "network", description = "NASes (where subscribers connect, and where Disconnect/CoA go) and static address pools"),
         (name = "subscriptions", description = "Services on the network: suspend, restore, change plan, terminate; provisioning jobs; sessions"),
         (name = "usage", description = "Usage: accounting from FreeRADIUS and other mediation systems, per subscription and billing period"),
+        (name = "billing", description = "Billing: bill runs, invoices, credit notes, the ledger, statements and one-time charges"),
         (name = "audit", description = "Who changed what"),
         (name = "operations", description = "Health and readiness"),
     )

@@ -26,12 +26,19 @@ pub struct AppState {
     pub validity: ValidityCache,
     /// Told when a request queued provisioning jobs, so a worker picks them up at once.
     pub provisioning_wakeup: Arc<tokio::sync::Notify>,
+    /// Told when a bill run was queued, so the billing worker starts it at once.
+    pub billing_wakeup: Arc<tokio::sync::Notify>,
 }
 
 impl AppState {
     /// Wakes a provisioning worker (call after the transaction that queued jobs committed).
     pub fn wake_provisioning(&self) {
         self.provisioning_wakeup.notify_one();
+    }
+
+    /// Wakes the bill-run worker.
+    pub fn wake_billing(&self) {
+        self.billing_wakeup.notify_one();
     }
 }
 

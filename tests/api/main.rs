@@ -4,6 +4,7 @@ mod access;
 mod api_clients;
 mod audit;
 mod auth;
+mod billing;
 mod builders;
 mod catalog;
 mod customer_360;

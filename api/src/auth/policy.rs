@@ -70,6 +70,8 @@ const SERVICE_WRITE: Access = Access::Roles(&[Admin, Manager, Agent, Finance, In
 
 /// Reading a subscriber's network password: the people who give it to the customer.
 const CREDENTIALS: Access = Access::Roles(&[Admin, Manager, Agent]);
+/// Billing staff: bill runs, issuing, voiding, crediting, charges.
+const BILLING: Access = Access::Roles(&[Admin, Manager, Finance]);
 /// Mediation systems (with `usage:write`) and admins record usage.
 const USAGE_WRITERS: Access = Access::Roles(&[Admin, Integration]);
 
@@ -402,6 +404,70 @@ pub const POLICIES: &[RoutePolicy] = &[
         USAGE_WRITERS,
         "usage:write",
     ),
+    // billing: bill runs (finance), invoices, credit notes, the ledger, statements, charges
+    route("POST", "/api/v1/bill-runs", BILLING),
+    route("GET", "/api/v1/bill-runs", BILLING),
+    route("GET", "/api/v1/bill-runs/{id}", BILLING),
+    route("POST", "/api/v1/bill-runs/{id}/issue", BILLING),
+    route("GET", "/api/v1/bill-runs/{id}/errors", BILLING),
+    scoped(
+        "GET",
+        "/api/v1/invoices",
+        STAFF_AND_INTEGRATIONS,
+        "billing:read",
+    ),
+    scoped(
+        "GET",
+        "/api/v1/invoices/{id}",
+        STAFF_AND_INTEGRATIONS,
+        "billing:read",
+    ),
+    scoped(
+        "GET",
+        "/api/v1/invoices/{id}/pdf",
+        STAFF_AND_INTEGRATIONS,
+        "billing:read",
+    ),
+    route("POST", "/api/v1/invoices/{id}/issue", BILLING),
+    route("POST", "/api/v1/invoices/{id}/void", BILLING),
+    route("POST", "/api/v1/invoices/{id}/credit-notes", BILLING),
+    scoped(
+        "GET",
+        "/api/v1/credit-notes",
+        STAFF_AND_INTEGRATIONS,
+        "billing:read",
+    ),
+    scoped(
+        "GET",
+        "/api/v1/credit-notes/{id}",
+        STAFF_AND_INTEGRATIONS,
+        "billing:read",
+    ),
+    scoped(
+        "GET",
+        "/api/v1/credit-notes/{id}/pdf",
+        STAFF_AND_INTEGRATIONS,
+        "billing:read",
+    ),
+    scoped(
+        "GET",
+        "/api/v1/customers/{id}/ledger",
+        STAFF_AND_INTEGRATIONS,
+        "billing:read",
+    ),
+    scoped(
+        "GET",
+        "/api/v1/customers/{id}/statement",
+        STAFF_AND_INTEGRATIONS,
+        "billing:read",
+    ),
+    scoped(
+        "GET",
+        "/api/v1/customers/{id}/pending-charges",
+        STAFF_AND_INTEGRATIONS,
+        "billing:read",
+    ),
+    route("POST", "/api/v1/customers/{id}/pending-charges", BILLING),
     // audit
     route("GET", "/api/v1/audit-log", ADMIN),
     // the OpenAPI document itself

@@ -4,10 +4,12 @@
 pub mod api_clients;
 pub mod audit_log;
 pub mod auth;
+pub mod billing;
 pub mod catalog;
 pub mod customer_360;
 pub mod customer_classes;
 pub mod customers;
+pub mod documents;
 pub mod leads;
 pub mod nas;
 pub mod orders;
@@ -45,6 +47,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .configure(nas::configure)
                 .configure(subscriptions::configure)
                 .configure(usage::configure)
+                .configure(billing::configure)
+                .configure(documents::configure)
                 .configure(audit_log::configure),
         );
 }

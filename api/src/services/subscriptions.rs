@@ -1119,9 +1119,9 @@ pub fn terminate(
         let fee = rules::early_termination_fee(before.contract_end_on, terms_fee, today, waive_fee);
         let after = end(conn, ctx, &before, to, &reason, fee)?;
         if fee > Decimal::ZERO {
-            let code: String = products::table
+            let (code, tax_category): (String, String) = products::table
                 .find(before.product_id)
-                .select(products::code)
+                .select((products::code, products::tax_category))
                 .first(conn)?;
             diesel::insert_into(pending_charges::table)
                 .values((
@@ -1137,6 +1137,9 @@ pub fn terminate(
                     pending_charges::amount.eq(fee),
                     pending_charges::currency.eq(&before.currency),
                     pending_charges::charge_on.eq(today),
+                    pending_charges::tax_category.eq(&tax_category),
+                    pending_charges::rule.eq(Some(json!({"rule": "one_time", "kind": "early_termination_fee",
+                        "contract_end_on": before.contract_end_on}))),
                     pending_charges::created_at.eq(ctx.now),
                 ))
                 .execute(conn)?;

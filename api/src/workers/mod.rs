@@ -132,3 +132,60 @@ pub fn spawn_usage_poller(
         }
     });
 }
+
+/// Runs bill runs: claims a queued run (or one whose worker died), runs it chunk by chunk
+/// (each chunk one transaction), and looks for the next; when idle it waits for a wake-up
+/// or `BILLING_POLL_MS`. With `BILLING_SCHEDULE` on, it queues the day's scheduled run (once
+/// per day across replicas: a unique index) when the day starts.
+pub fn spawn_billing(
+    pool: DbPool,
+    clock: SharedClock,
+    config: crate::config::BillingConfig,
+    wakeup: std::sync::Arc<tokio::sync::Notify>,
+) {
+    use crate::services::billing::run;
+    tokio::spawn(async move {
+        let idle = Duration::from_millis(config.poll_ms);
+        loop {
+            let pool2 = pool.clone();
+            let clock2 = clock.clone();
+            let schedule = config.schedule.clone();
+            let chunk = config.chunk;
+            let result = tokio::task::spawn_blocking(move || -> anyhow::Result<bool> {
+                let mut conn = pool2.get()?;
+                if let Some(mode) = schedule.as_deref().and_then(run::Mode::parse) {
+                    let now = clock2.now();
+                    if let Err(e) = run::schedule(&mut conn, now.date_naive(), mode, now) {
+                        tracing::warn!(error = %e, "scheduling the daily bill run");
+                    }
+                }
+                let Some(claimed) = run::claim(&mut conn, clock2.now())? else {
+                    return Ok(false);
+                };
+                tracing::info!(run = claimed.id, mode = %claimed.mode, run_on = %claimed.run_on, "bill run started");
+                loop {
+                    match run::step(&mut conn, claimed.id, clock2.now(), chunk) {
+                        Ok(true) => continue,
+                        Ok(false) => break,
+                        Err(e) => {
+                            let detail = e.describe();
+                            tracing::error!(run = claimed.id, error = %detail, "bill run failed");
+                            run::fail(&mut conn, claimed.id, &detail, clock2.now())?;
+                            break;
+                        }
+                    }
+                }
+                tracing::info!(run = claimed.id, "bill run finished");
+                Ok(true)
+            })
+            .await;
+            match result {
+                Ok(Ok(true)) => continue,
+                Ok(Ok(false)) => {}
+                Ok(Err(err)) => tracing::warn!(error = %err, "bill-run worker"),
+                Err(err) => tracing::warn!(error = %err, "bill-run worker task"),
+            }
+            let _ = tokio::time::timeout(idle, wakeup.notified()).await;
+        }
+    });
+}

@@ -14,9 +14,11 @@
 //!    charges are marked in another.
 //! 5. The run's counters, totals and cursor are updated and the transaction commits.
 //!
-//! Safety: the unique index on (subscription, kind, period start) of recurring and usage
-//! lines makes a double bill impossible; the version check makes a concurrent change or a
-//! second run show up as a conflict, which rolls the chunk back and reads it again. A crash
+//! Safety: chunks of concurrent runs take turns under one advisory lock, so each reads what
+//! the last committed; the unique index on (subscription, kind, period start) of recurring
+//! and usage lines makes a double bill impossible whatever happens; the version check makes
+//! a concurrent subscription change show up as a conflict, which rolls the chunk back and
+//! reads it again. A crash
 //! leaves whole chunks: the run (or the next) goes on from the cursor. A dry run reads the
 //! same way and writes only its own progress and sample.
 
@@ -39,7 +41,7 @@ use crate::domain::billing::{
 use crate::domain::money::Currency;
 use crate::error::{ApiError, ApiResult};
 
-/// Subscriptions read per chunk.
+/// Subscriptions read per chunk by default (`BILLING_CHUNK`).
 pub const CHUNK: i64 = 10_000;
 /// How long a worker holds a run between chunks before another may take it over.
 pub const LEASE_SECS: i64 = 120;
@@ -136,6 +138,26 @@ pub fn create(
         .get_result(conn)
 }
 
+/// Queues the scheduled run of `today` unless one was queued already (any replica).
+pub fn schedule(
+    conn: &mut PgConnection,
+    today: NaiveDate,
+    mode: Mode,
+    now: DateTime<Utc>,
+) -> QueryResult<bool> {
+    let n = diesel::sql_query(
+        "INSERT INTO bill_runs (run_on, mode, trigger, status, requested_by, subscriptions_total, created_at) \
+         SELECT $1, $2, 'scheduled', 'queued', 'system', \
+                (SELECT count(*) FROM subscription_billing WHERE billed_through <= $1 OR usage_due_on <= $1), $3 \
+         ON CONFLICT (run_on) WHERE trigger = 'scheduled' DO NOTHING",
+    )
+    .bind::<Date, _>(today)
+    .bind::<Text, _>(mode.as_str())
+    .bind::<Timestamptz, _>(now)
+    .execute(conn)?;
+    Ok(n > 0)
+}
+
 /// Takes a run that is queued, or whose worker's lease ran out, for this worker.
 pub fn claim(conn: &mut PgConnection, now: DateTime<Utc>) -> QueryResult<Option<BillRunRow>> {
     conn.transaction(|conn| {
@@ -174,14 +196,22 @@ pub fn claim(conn: &mut PgConnection, now: DateTime<Utc>) -> QueryResult<Option<
     })
 }
 
+/// The advisory lock chunks take in turn.
+const BILLING_LOCK: i64 = 0x6269_6c6c; // "bill"
+
 /// Why a chunk must be read again.
 const CONFLICT: &str = "billing_state_changed";
 
 /// One chunk of a run, in one transaction; `false` when the run has nothing left.
-pub fn step(conn: &mut PgConnection, run_id: i64, now: DateTime<Utc>) -> ApiResult<bool> {
+pub fn step(
+    conn: &mut PgConnection,
+    run_id: i64,
+    now: DateTime<Utc>,
+    chunk: i64,
+) -> ApiResult<bool> {
     let mut attempts = 0;
     loop {
-        let result = conn.transaction(|conn| step_once(conn, run_id, now));
+        let result = conn.transaction(|conn| step_once(conn, run_id, now, chunk.max(1)));
         match result {
             Err(e) if attempts < 5 && is_conflict(&e) => {
                 attempts += 1;
@@ -196,15 +226,25 @@ fn is_conflict(e: &ApiError) -> bool {
     matches!(e.code(), CONFLICT | "already_exists" | "concurrent_update")
 }
 
-fn step_once(conn: &mut PgConnection, run_id: i64, now: DateTime<Utc>) -> ApiResult<bool> {
+fn step_once(
+    conn: &mut PgConnection,
+    run_id: i64,
+    now: DateTime<Utc>,
+    chunk: i64,
+) -> ApiResult<bool> {
     let run: BillRunRow = bill_runs::table
         .find(run_id)
         .select(BillRunRow::as_select())
         .for_update()
         .first(conn)?;
+    // Chunks of runs at once (another run, another replica) take turns: each reads what the
+    // one before it committed, so they never bill the same subscription and collide.
+    diesel::sql_query("SELECT pg_advisory_xact_lock($1)")
+        .bind::<BigInt, _>(BILLING_LOCK)
+        .execute(conn)?;
     let more = match run.status.as_str() {
-        "running" => bill_chunk(conn, &run, now)?,
-        "issuing" => issue_draft_chunk(conn, &run, now)?,
+        "running" => bill_chunk(conn, &run, now, chunk)?,
+        "issuing" => issue_draft_chunk(conn, &run, now, chunk)?,
         _ => false,
     };
     if more {
@@ -568,11 +608,11 @@ struct Chunk {
     last_customer: i64,
 }
 
-fn rate_chunk(conn: &mut PgConnection, run: &BillRunRow) -> ApiResult<Option<Chunk>> {
+fn rate_chunk(conn: &mut PgConnection, run: &BillRunRow, limit: i64) -> ApiResult<Option<Chunk>> {
     let run_on = run.run_on;
-    let mut subs = load_due(conn, run.cursor_customer, None, run_on, CHUNK + 1)?;
+    let mut subs = load_due(conn, run.cursor_customer, None, run_on, limit + 1)?;
     // Whole customers only: the last one may go on past the limit.
-    let upto: Option<i64> = if subs.len() as i64 > CHUNK {
+    let upto: Option<i64> = if subs.len() as i64 > limit {
         let last = subs[subs.len() - 1].customer_id;
         subs.retain(|s| s.customer_id != last);
         if subs.is_empty() {
@@ -584,8 +624,8 @@ fn rate_chunk(conn: &mut PgConnection, run: &BillRunRow) -> ApiResult<Option<Chu
     } else {
         // No more subscriptions: the rest of the customers with waiting charges, a chunk's
         // worth at a time.
-        let more = waiting_customers(conn, run.cursor_customer, run_on, CHUNK)?;
-        if more.len() as i64 >= CHUNK {
+        let more = waiting_customers(conn, run.cursor_customer, run_on, limit)?;
+        if more.len() as i64 >= limit {
             let last_sub = subs.last().map(|s| s.customer_id);
             let last_waiting = *more.last().expect("a full chunk");
             let upto = last_sub.map_or(last_waiting, |s| s.max(last_waiting));
@@ -1125,8 +1165,13 @@ pub(crate) fn preview(d: &Draft) -> Value {
 /// How many invoices a dry run keeps as its sample.
 const SAMPLE: usize = 20;
 
-fn bill_chunk(conn: &mut PgConnection, run: &BillRunRow, now: DateTime<Utc>) -> ApiResult<bool> {
-    let Some(chunk) = rate_chunk(conn, run)? else {
+fn bill_chunk(
+    conn: &mut PgConnection,
+    run: &BillRunRow,
+    now: DateTime<Utc>,
+    limit: i64,
+) -> ApiResult<bool> {
+    let Some(chunk) = rate_chunk(conn, run, limit)? else {
         return Ok(false);
     };
     let mode = Mode::parse(&run.mode).unwrap_or(Mode::DryRun);
@@ -1190,9 +1235,6 @@ fn bill_chunk(conn: &mut PgConnection, run: &BillRunRow, now: DateTime<Utc>) -> 
         .execute(conn)?;
     Ok(true)
 }
-
-/// Drafts issued per chunk when a draft run is issued.
-const ISSUE_CHUNK: i64 = 20_000;
 
 /// Issues draft invoices: numbers from the series in id order, dates, ledger and events.
 pub(crate) fn issue_drafts(
@@ -1258,13 +1300,14 @@ fn issue_draft_chunk(
     conn: &mut PgConnection,
     run: &BillRunRow,
     now: DateTime<Utc>,
+    limit: i64,
 ) -> ApiResult<bool> {
     let ids: Vec<i64> = invoices::table
         .filter(invoices::bill_run_id.eq(run.id))
         .filter(invoices::status.eq("draft"))
         .order(invoices::id)
         .select(invoices::id)
-        .limit(ISSUE_CHUNK)
+        .limit(limit)
         .load(conn)?;
     if ids.is_empty() {
         return Ok(false);

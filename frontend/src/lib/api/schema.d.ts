@@ -209,6 +209,155 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/bill-runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Bill runs, newest first.
+         * @description **Access:** roles admin, manager, finance.
+         */
+        get: operations["list_bill_runs"];
+        put?: never;
+        /**
+         * Start a bill run. It runs in the background: follow it with `GET /bill-runs/{id}`.
+         *     Running it again for the same day bills nothing twice (each subscription's period is
+         *     billed once, by a unique key); a run interrupted by a crash is taken over and finished.
+         * @description **Access:** roles admin, manager, finance.
+         */
+        post: operations["create_bill_run"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/bill-runs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A bill run: where it stands (poll it for progress), its counts and totals, and a dry
+         *     run's sample.
+         * @description **Access:** roles admin, manager, finance.
+         */
+        get: operations["get_bill_run"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/bill-runs/{id}/errors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Customers a run could not bill, and why; they stay due for the next run.
+         * @description **Access:** roles admin, manager, finance.
+         */
+        get: operations["list_bill_run_errors"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/bill-runs/{id}/issue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Issue every draft invoice of a completed draft run, in one action: numbers in order
+         *     from the series, due dates by each customer's payment terms. Runs in the background
+         *     (status `issuing`, then `completed` with `drafts_issued_at`).
+         * @description **Access:** roles admin, manager, finance.
+         */
+        post: operations["issue_bill_run"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/credit-notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Credit notes, newest first.
+         * @description **Access:** roles admin, manager, agent, finance, viewer, integration (integration tokens need the `billing:read` scope).
+         */
+        get: operations["list_credit_notes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/credit-notes/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One credit note with its lines.
+         * @description **Access:** roles admin, manager, agent, finance, viewer, integration (integration tokens need the `billing:read` scope).
+         */
+        get: operations["get_credit_note"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/credit-notes/{id}/pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A credit note as a PDF, naming the invoice it credits.
+         * @description **Access:** roles admin, manager, agent, finance, viewer, integration (integration tokens need the `billing:read` scope).
+         */
+        get: operations["credit_note_pdf"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/customer-classes": {
         parameters: {
             query?: never;
@@ -431,6 +580,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/customers/{id}/ledger": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A customer's ledger, newest first: the balance is the sum of all entries.
+         * @description **Access:** roles admin, manager, agent, finance, viewer, integration (integration tokens need the `billing:read` scope).
+         */
+        get: operations["customer_ledger"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/customers/{id}/overview": {
         parameters: {
             query?: never;
@@ -447,6 +616,52 @@ export interface paths {
          *     **Access:** roles admin, manager, agent, finance, viewer, integration (integration tokens need the `customers:read` scope).
          */
         get: operations["customer_overview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/{id}/pending-charges": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Charges waiting for the customer's next invoice: one-time charges, fees, and the
+         *     prorations of mid-period changes.
+         * @description **Access:** roles admin, manager, agent, finance, viewer, integration (integration tokens need the `billing:read` scope).
+         */
+        get: operations["list_pending_charges"];
+        put?: never;
+        /**
+         * Add a one-time charge (a deposit, a fee, equipment) to the customer's next invoice.
+         * @description **Access:** roles admin, manager, finance.
+         */
+        post: operations["add_pending_charge"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/{id}/statement": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A statement of account: the balance before `from`, each ledger entry up to `to` with the
+         *     running balance, and the closing balance. `format=pdf` gives it as a PDF.
+         * @description **Access:** roles admin, manager, agent, finance, viewer, integration (integration tokens need the `billing:read` scope).
+         */
+        get: operations["customer_statement"];
         put?: never;
         post?: never;
         delete?: never;
@@ -489,6 +704,131 @@ export interface paths {
         get: operations["customer_timeline"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/invoices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Invoices, newest first.
+         * @description **Access:** roles admin, manager, agent, finance, viewer, integration (integration tokens need the `billing:read` scope).
+         */
+        get: operations["list_invoices"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/invoices/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One invoice with its lines, each explained, its tax per rate and credit notes.
+         * @description **Access:** roles admin, manager, agent, finance, viewer, integration (integration tokens need the `billing:read` scope).
+         */
+        get: operations["get_invoice"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/invoices/{id}/credit-notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Credit an issued invoice: the whole of it, chosen lines, or an amount. The credit note
+         *     gets the next number of the `CN` series; credits never exceed the invoice, and what is
+         *     due goes down by the credit.
+         * @description **Access:** roles admin, manager, finance.
+         */
+        post: operations["credit_invoice"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/invoices/{id}/issue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Issue a draft invoice: it gets the next number of the series and its due date, and is
+         *     final from then on.
+         * @description **Access:** roles admin, manager, finance.
+         */
+        post: operations["issue_invoice"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/invoices/{id}/pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An invoice as a PDF: the ISP (name, address, tax id, logo), the customer, the lines, the
+         *     tax per rate, the totals and how to pay. A draft says DRAFT; a void invoice says VOID.
+         * @description **Access:** roles admin, manager, agent, finance, viewer, integration (integration tokens need the `billing:read` scope).
+         */
+        get: operations["invoice_pdf"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/invoices/{id}/void": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Void an issued invoice nothing was paid or credited on. Its number stays used; the
+         *     ledger takes its amount back. Correct a paid invoice with a credit note instead.
+         * @description **Access:** roles admin, manager, finance.
+         */
+        post: operations["void_invoice"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1641,6 +1981,88 @@ export interface components {
             items: components["schemas"]["AuditEntry"][];
             next_cursor?: string | null;
         };
+        BillRun: {
+            /** Format: date-time */
+            created_at: string;
+            /** Format: int64 */
+            customers_done: number;
+            /** Format: date-time */
+            drafts_issued_at?: string | null;
+            /**
+             * Format: int64
+             * @description Customers the run could not bill (see `/bill-runs/{id}/errors`).
+             */
+            error_count: number;
+            /** Format: date-time */
+            finished_at?: string | null;
+            /** Format: int64 */
+            id: number;
+            /** Format: int64 */
+            invoices_created: number;
+            last_error?: string | null;
+            /** Format: int64 */
+            lines_created: number;
+            /** @description `dry_run`, `draft` or `issue`. */
+            mode: string;
+            /**
+             * Format: int64
+             * @description 0–100.
+             */
+            percent_done: number;
+            requested_by: string;
+            /** Format: date */
+            run_on: string;
+            /** @description A dry run's first invoices (at most 20), as they would be. */
+            sample?: Record<string, never>[] | null;
+            /** Format: date-time */
+            started_at?: string | null;
+            /**
+             * @description `queued`, `running`, `issuing` (a draft run's invoices being issued), `completed` or
+             *     `failed`.
+             */
+            status: string;
+            /** Format: int64 */
+            subscriptions_done: number;
+            /**
+             * Format: int64
+             * @description Subscriptions due when the run was queued.
+             */
+            subscriptions_total: number;
+            totals: components["schemas"]["RunTotals"][];
+            /** @description `manual` or `scheduled` (the daily run). */
+            trigger: string;
+        };
+        BillRunError: {
+            /** Format: date-time */
+            at: string;
+            code: string;
+            /** Format: int64 */
+            customer_id: number;
+            /** Format: int64 */
+            id: number;
+            message: string;
+        };
+        BillRunErrorPage: {
+            items: components["schemas"]["BillRunError"][];
+            next_cursor?: string | null;
+        };
+        BillRunPage: {
+            items: components["schemas"]["BillRun"][];
+            next_cursor?: string | null;
+        };
+        BillRunRequest: {
+            /**
+             * @description `dry_run` (preview totals and a sample, writes no invoice), `draft` (invoices for
+             *     review, issued later in one action) or `issue`.
+             */
+            mode: string;
+            /**
+             * Format: date
+             * @description Bill every subscription whose period starts (recurring, in advance) or whose usage
+             *     period ends on or before this day. Not after today, except for a dry run.
+             */
+            run_on: string;
+        };
         /**
          * @description `calendar`: invoiced on `billing_day` of every month; `anniversary`: on the day the
          *     service started.
@@ -2097,6 +2519,71 @@ export interface components {
             /** @description Every reason a manager must look at, in plain words. */
             reasons: components["schemas"]["CreditReason"][];
         };
+        CreditLineInput: {
+            /**
+             * @description Net amount to credit on the line; all that is left of it when absent.
+             * @example 10.00
+             */
+            amount?: string | null;
+            /** Format: int64 */
+            invoice_line_id: number;
+        };
+        CreditNote: components["schemas"]["CreditNoteSummary"] & {
+            account_number: string;
+            /** Format: date-time */
+            created_at: string;
+            created_by: string;
+            customer_name: string;
+            invoice_number: string;
+            lines: components["schemas"]["CreditNoteLine"][];
+            subtotal: string;
+            tax_total: string;
+        };
+        CreditNoteLine: {
+            amount: string;
+            description: string;
+            /** Format: int64 */
+            id: number;
+            /** Format: int64 */
+            invoice_line_id?: number | null;
+            /** Format: int32 */
+            position: number;
+            tax_amount: string;
+            tax_name: string;
+            tax_rate: string;
+        };
+        CreditNotePage: {
+            items: components["schemas"]["CreditNoteSummary"][];
+            next_cursor?: string | null;
+        };
+        CreditNoteRequest: {
+            /**
+             * @description Gross amount, tax included (mode `amount`).
+             * @example 15.00
+             */
+            amount?: string | null;
+            lines?: components["schemas"]["CreditLineInput"][] | null;
+            /**
+             * @description `full` (everything left), `lines` (the `lines` given) or `amount` (a gross `amount`,
+             *     spread over the invoice's tax rates).
+             */
+            mode: string;
+            reason: string;
+        };
+        CreditNoteSummary: {
+            currency: string;
+            /** Format: int64 */
+            customer_id: number;
+            /** Format: int64 */
+            id: number;
+            /** Format: int64 */
+            invoice_id: number;
+            /** Format: date */
+            issue_date: string;
+            number: string;
+            reason: string;
+            total: string;
+        };
         /** @enum {string} */
         CreditOutcome: "approved" | "needs_approval";
         CreditReason: {
@@ -2313,8 +2800,95 @@ export interface components {
             /** @description Pass as `cursor` to get the next page; null on the last page. */
             next_cursor?: string | null;
         };
+        /** @description An invoice with its lines, tax per rate and credit notes. Its ETag is its version. */
+        Invoice: components["schemas"]["InvoiceSummary"] & {
+            /** Format: date-time */
+            created_at: string;
+            credit_notes: components["schemas"]["CreditNoteSummary"][];
+            /** Format: date-time */
+            issued_at?: string | null;
+            lines: components["schemas"]["InvoiceLine"][];
+            taxes: components["schemas"]["TaxBreakdown"][];
+            void_reason?: string | null;
+            /** Format: date-time */
+            voided_at?: string | null;
+        };
         /** @enum {string} */
         InvoiceDelivery: "email" | "paper" | "portal";
+        InvoiceLine: {
+            /** @description Net, rounded once. */
+            amount: string;
+            /** @description Net amount credited on this line so far. */
+            credited: string;
+            description: string;
+            /** @description The rule that produced the line, in words ("why is my bill this amount"). */
+            explanation: string;
+            /** Format: int64 */
+            id: number;
+            /** @description `recurring`, `proration`, `usage`, `one_time`, `discount` or `fee`. */
+            kind: string;
+            /**
+             * Format: date
+             * @description Exclusive.
+             */
+            period_end?: string | null;
+            /** Format: date */
+            period_start?: string | null;
+            /** Format: int32 */
+            position: number;
+            /** @description Precise (e.g. the share of a period, or GB). */
+            quantity: string;
+            /** @description The rule's figures (days, period days, GB over the cap …). */
+            rule?: Record<string, never> | null;
+            /** Format: int64 */
+            subscription_id?: number | null;
+            tax_amount: string;
+            tax_name: string;
+            /** @description Percent. */
+            tax_rate: string;
+            /** @description Precise. */
+            unit_price: string;
+        };
+        InvoicePage: {
+            items: components["schemas"]["InvoiceSummary"][];
+            next_cursor?: string | null;
+        };
+        InvoiceSummary: {
+            account_number: string;
+            amount_credited: string;
+            amount_due: string;
+            amount_paid: string;
+            /** Format: int64 */
+            bill_run_id?: number | null;
+            currency: string;
+            /** Format: int64 */
+            customer_id: number;
+            customer_name: string;
+            /** Format: date */
+            due_date?: string | null;
+            /** Format: int64 */
+            id: number;
+            /** Format: date */
+            issue_date?: string | null;
+            /** @description Given at issue; absent on a draft. */
+            number?: string | null;
+            /** @description Issued, past its due date and not settled. */
+            overdue: boolean;
+            /**
+             * Format: date
+             * @description Exclusive.
+             */
+            period_end?: string | null;
+            /** Format: date */
+            period_start?: string | null;
+            /** @description `draft`, `issued`, `partially_paid`, `paid` or `void`. */
+            status: string;
+            subtotal: string;
+            tax_total: string;
+            total: string;
+            /** Format: int32 */
+            version: number;
+        };
         /** @description A pool of static IPv4 addresses a plan or add-on hands out. */
         IpPool: {
             /** Format: date-time */
@@ -2423,6 +2997,26 @@ export interface components {
         LeadSource: "phone" | "web" | "portal" | "api" | "referral" | "walk_in" | "partner" | "event" | "other";
         /** @enum {string} */
         LeadStatus: "new" | "contacted" | "qualified" | "won" | "lost";
+        LedgerEntry: {
+            /** @description Positive: the customer owes more. */
+            amount: string;
+            currency: string;
+            description?: string | null;
+            /** Format: date */
+            due_on?: string | null;
+            /** Format: int64 */
+            id: number;
+            /** @description `invoice`, `credit_note`, `payment`, `refund`, `fee`, `write_off` or `adjustment`. */
+            kind: string;
+            /** Format: date-time */
+            occurred_at: string;
+            reference_id?: string | null;
+            reference_type?: string | null;
+        };
+        LedgerPage: {
+            items: components["schemas"]["LedgerEntry"][];
+            next_cursor?: string | null;
+        };
         /**
          * @description What a line does: `add` a product. `change` and `remove` are refused
          *     (`subscription_required`): the subscription's own commands change or end it.
@@ -2517,6 +3111,23 @@ export interface components {
         };
         NasList: {
             items: components["schemas"]["Nas"][];
+        };
+        NewPendingCharge: {
+            /**
+             * @description Net amount, positive, in the customer's currency.
+             * @example 25.00
+             */
+            amount: string;
+            /**
+             * Format: date
+             * @description Billed by the first run on or after this day (default today).
+             */
+            charge_on?: string | null;
+            description: string;
+            /** @description `deposit`, `late_fee`, `reconnection_fee`, `installation` or `other`. */
+            kind: string;
+            /** @description The tax category (default `standard`; deposits are usually `exempt`). */
+            tax_category?: string | null;
         };
         /** @description An order with its lines, totals, and the credit check made at submission. */
         Order: {
@@ -2859,6 +3470,42 @@ export interface components {
             product_id: number;
             product_name: string;
         };
+        PendingCharge: {
+            /** @description Negative for a credit. */
+            amount: string;
+            /**
+             * Format: date
+             * @description Billed by the first run on or after this day.
+             */
+            charge_on: string;
+            /** Format: date-time */
+            created_at: string;
+            currency: string;
+            /** Format: int64 */
+            customer_id: number;
+            description: string;
+            /** Format: int64 */
+            id: number;
+            /**
+             * Format: int64
+             * @description The invoice it went on, once invoiced.
+             */
+            invoice_id?: number | null;
+            /**
+             * @description `one_time`, `deposit`, `late_fee`, `reconnection_fee`, `installation`,
+             *     `early_termination_fee`, `proration`, `discount` or `other`.
+             */
+            kind: string;
+            /** Format: date */
+            period_end?: string | null;
+            /** Format: date */
+            period_start?: string | null;
+            /** Format: int64 */
+            subscription_id?: number | null;
+        };
+        PendingChargeList: {
+            items: components["schemas"]["PendingCharge"][];
+        };
         PlanChangeResult: {
             /** @description `upgrade`, `downgrade` or `sidegrade` (by monthly price). */
             change: string;
@@ -3077,6 +3724,13 @@ export interface components {
          * @enum {string}
          */
         Role: "admin" | "manager" | "agent" | "finance" | "viewer" | "integration" | "customer";
+        /** @description Totals of a run in one currency. */
+        RunTotals: {
+            currency: string;
+            subtotal: string;
+            tax: string;
+            total: string;
+        };
         SearchResults: {
             /**
              * @description `account_number_check_failed` when the term has the shape of an account number but
@@ -3181,6 +3835,24 @@ export interface components {
             id: number;
             name: string;
             source: string;
+        };
+        Statement: {
+            account_number: string;
+            closing_balance: string;
+            currency: string;
+            /** Format: int64 */
+            customer_id: number;
+            customer_name: string;
+            entries: components["schemas"]["StatementEntry"][];
+            /** Format: date */
+            from: string;
+            opening_balance: string;
+            /** Format: date */
+            to: string;
+        };
+        StatementEntry: components["schemas"]["LedgerEntry"] & {
+            /** @description The balance after this entry. */
+            balance: string;
         };
         /**
          * @description A subscription: one plan or add-on of a customer, with its network identity (never its
@@ -3324,6 +3996,12 @@ export interface components {
             note?: string | null;
             /** @description `non_payment`, `customer_request` or `fraud`. */
             reason: string;
+        };
+        TaxBreakdown: {
+            base: string;
+            name: string;
+            rate: string;
+            tax: string;
         };
         /** @description A tax rate of a zone and category over a period of days. */
         TaxRate: {
@@ -3644,6 +4322,10 @@ export interface components {
          * @enum {string}
          */
         VersionStatus: "current" | "scheduled" | "superseded";
+        VoidRequest: {
+            /** @description Why, for the customer's timeline and the audit log. */
+            reason: string;
+        };
     };
     responses: never;
     parameters: never;
@@ -4522,6 +5204,594 @@ export interface operations {
             };
             /** @description `rate_limited` */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error`: logged with the request id; retry later */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_bill_runs: {
+        parameters: {
+            query?: {
+                /** @description Items per page, 1–200 (default 50). */
+                limit?: number;
+                /** @description `next_cursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of runs */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BillRunPage"];
+                };
+            };
+            /** @description `invalid_query`, `invalid_cursor`; `invalid_path_parameter`, `invalid_query` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `missing_token`, `invalid_token`, `token_expired`, `session_revoked` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: the caller's role may not use this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error`: logged with the request id; retry later */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_bill_run: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the first successful response is replayed for 24 hours to every request with the same key and body (with `Idempotent-Replayed: true`). */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BillRunRequest"];
+            };
+        };
+        responses: {
+            /** @description Queued */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BillRun"];
+                };
+            };
+            /** @description `malformed_json`: the body is not JSON; `invalid_path_parameter`, `invalid_query` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `missing_token`, `invalid_token`, `token_expired`, `session_revoked` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: the caller's role may not use this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `idempotency_request_in_progress`: the first request with this key is still running */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `validation_failed`: `mode`, `run_on` after today for a draft or issue run; `idempotency_key_reused`: the key was used with another request; `validation_failed`: see `errors` for each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error`: logged with the request id; retry later */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_bill_run: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Bill run id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The run */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BillRun"];
+                };
+            };
+            /** @description `invalid_path_parameter`, `invalid_query` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `missing_token`, `invalid_token`, `token_expired`, `session_revoked` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: the caller's role may not use this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error`: logged with the request id; retry later */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_bill_run_errors: {
+        parameters: {
+            query?: {
+                /** @description Items per page, 1–200 (default 50). */
+                limit?: number;
+                /** @description `next_cursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Bill run id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of errors */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BillRunErrorPage"];
+                };
+            };
+            /** @description `invalid_query`, `invalid_cursor`; `invalid_path_parameter`, `invalid_query` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `missing_token`, `invalid_token`, `token_expired`, `session_revoked` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: the caller's role may not use this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error`: logged with the request id; retry later */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    issue_bill_run: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the first successful response is replayed for 24 hours to every request with the same key and body (with `Idempotent-Replayed: true`). */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description Bill run id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Issuing */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BillRun"];
+                };
+            };
+            /** @description `invalid_path_parameter`, `invalid_query` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `missing_token`, `invalid_token`, `token_expired`, `session_revoked` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: the caller's role may not use this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_a_draft_run`, `run_not_completed`, `already_issued`; `idempotency_request_in_progress`: the first request with this key is still running */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `idempotency_key_reused`: the key was used with another request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error`: logged with the request id; retry later */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_credit_notes: {
+        parameters: {
+            query?: {
+                customer_id?: number;
+                invoice_id?: number;
+                /** @description Items per page, 1–200 (default 50). */
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of credit notes */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreditNotePage"];
+                };
+            };
+            /** @description `invalid_query`, `invalid_cursor`; `invalid_path_parameter`, `invalid_query` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `missing_token`, `invalid_token`, `token_expired`, `session_revoked` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: the caller's role may not use this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error`: logged with the request id; retry later */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_credit_note: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Credit note id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The credit note */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreditNote"];
+                };
+            };
+            /** @description `invalid_path_parameter`, `invalid_query` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `missing_token`, `invalid_token`, `token_expired`, `session_revoked` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: the caller's role may not use this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error`: logged with the request id; retry later */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    credit_note_pdf: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Credit note id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The credit note (`application/pdf`) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": number[];
+                };
+            };
+            /** @description `invalid_path_parameter`, `invalid_query` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `missing_token`, `invalid_token`, `token_expired`, `session_revoked` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: the caller's role may not use this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6007,6 +7277,79 @@ export interface operations {
             };
         };
     };
+    customer_ledger: {
+        parameters: {
+            query?: {
+                /** @description Items per page, 1–200 (default 50). */
+                limit?: number;
+                /** @description `next_cursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Customer id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of entries */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LedgerPage"];
+                };
+            };
+            /** @description `invalid_query`, `invalid_cursor`; `invalid_path_parameter`, `invalid_query` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `missing_token`, `invalid_token`, `token_expired`, `session_revoked` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: the caller's role may not use this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error`: logged with the request id; retry later */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     customer_overview: {
         parameters: {
             query?: never;
@@ -6029,6 +7372,263 @@ export interface operations {
                 };
             };
             /** @description `invalid_path_parameter`, `invalid_query` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `missing_token`, `invalid_token`, `token_expired`, `session_revoked` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: the caller's role may not use this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error`: logged with the request id; retry later */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_pending_charges: {
+        parameters: {
+            query?: {
+                /** @description `true`: also the charges already invoiced (the newest 500 in all). */
+                all?: boolean;
+            };
+            header?: never;
+            path: {
+                /** @description Customer id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The charges */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PendingChargeList"];
+                };
+            };
+            /** @description `invalid_path_parameter`, `invalid_query` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `missing_token`, `invalid_token`, `token_expired`, `session_revoked` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: the caller's role may not use this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error`: logged with the request id; retry later */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    add_pending_charge: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the first successful response is replayed for 24 hours to every request with the same key and body (with `Idempotent-Replayed: true`). */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description Customer id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewPendingCharge"];
+            };
+        };
+        responses: {
+            /** @description Waiting for the next invoice */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PendingCharge"];
+                };
+            };
+            /** @description `malformed_json`: the body is not JSON; `invalid_path_parameter`, `invalid_query` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `missing_token`, `invalid_token`, `token_expired`, `session_revoked` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: the caller's role may not use this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `idempotency_request_in_progress`: the first request with this key is still running */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `validation_failed`; `idempotency_key_reused`: the key was used with another request; `validation_failed`: see `errors` for each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error`: logged with the request id; retry later */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    customer_statement: {
+        parameters: {
+            query?: {
+                /** @description First day (default: 90 days before `to`). */
+                from?: string;
+                /** @description Last day, included (default: today). */
+                to?: string;
+                /** @description `json` (default) or `pdf`. */
+                format?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Customer id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The statement (JSON, or `application/pdf`) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Statement"];
+                };
+            };
+            /** @description `invalid_query`: `from` after `to`, a span over 3 years, an unknown format; `invalid_path_parameter`, `invalid_query` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6200,6 +7800,527 @@ export interface operations {
             };
             /** @description `not_found` */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error`: logged with the request id; retry later */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_invoices: {
+        parameters: {
+            query?: {
+                /** @description Comma-separated statuses: `draft`, `issued`, `partially_paid`, `paid`, `void`. */
+                status?: string;
+                customer_id?: number;
+                bill_run_id?: number;
+                /** @description Invoices whose billing period includes this day. */
+                period?: string;
+                /** @description `true`: issued invoices past their due date with money still due. */
+                overdue?: boolean;
+                /** @description Items per page, 1–200 (default 50). */
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of invoices */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvoicePage"];
+                };
+            };
+            /** @description `invalid_query`, `invalid_cursor`; `invalid_path_parameter`, `invalid_query` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `missing_token`, `invalid_token`, `token_expired`, `session_revoked` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: the caller's role may not use this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error`: logged with the request id; retry later */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_invoice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Invoice id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The invoice */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Invoice"];
+                };
+            };
+            /** @description `invalid_path_parameter`, `invalid_query` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `missing_token`, `invalid_token`, `token_expired`, `session_revoked` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: the caller's role may not use this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error`: logged with the request id; retry later */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    credit_invoice: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The invoice's ETag */
+                "If-Match"?: string | null;
+                /** @description Makes a retry safe: the first successful response is replayed for 24 hours to every request with the same key and body (with `Idempotent-Replayed: true`). */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description Invoice id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreditNoteRequest"];
+            };
+        };
+        responses: {
+            /** @description The credit note */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreditNote"];
+                };
+            };
+            /** @description `invalid_if_match`; `malformed_json`: the body is not JSON; `invalid_path_parameter`, `invalid_query` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `missing_token`, `invalid_token`, `token_expired`, `session_revoked` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: the caller's role may not use this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `invoice_not_issued`, `invoice_void`, `nothing_to_credit`, `exceeds_invoice`, `version_conflict`; `idempotency_request_in_progress`: the first request with this key is still running */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `validation_failed`: `lines[i]` (`not_found`, `duplicate`, `invalid`, `exceeds_line`), `amount`; `idempotency_key_reused`: the key was used with another request; `validation_failed`: see `errors` for each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error`: logged with the request id; retry later */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    issue_invoice: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag you read */
+                "If-Match"?: string | null;
+                /** @description Makes a retry safe: the first successful response is replayed for 24 hours to every request with the same key and body (with `Idempotent-Replayed: true`). */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description Invoice id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Issued */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Invoice"];
+                };
+            };
+            /** @description `invalid_if_match`; `invalid_path_parameter`, `invalid_query` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `missing_token`, `invalid_token`, `token_expired`, `session_revoked` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: the caller's role may not use this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `invoice_not_draft`, `version_conflict`; `idempotency_request_in_progress`: the first request with this key is still running */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `idempotency_key_reused`: the key was used with another request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error`: logged with the request id; retry later */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    invoice_pdf: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Invoice id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The invoice (`application/pdf`) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": number[];
+                };
+            };
+            /** @description `invalid_path_parameter`, `invalid_query` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `missing_token`, `invalid_token`, `token_expired`, `session_revoked` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: the caller's role may not use this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error`: logged with the request id; retry later */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    void_invoice: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag you read */
+                "If-Match"?: string | null;
+                /** @description Makes a retry safe: the first successful response is replayed for 24 hours to every request with the same key and body (with `Idempotent-Replayed: true`). */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description Invoice id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VoidRequest"];
+            };
+        };
+        responses: {
+            /** @description Voided */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Invoice"];
+                };
+            };
+            /** @description `invalid_if_match`; `malformed_json`: the body is not JSON; `invalid_path_parameter`, `invalid_query` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `missing_token`, `invalid_token`, `token_expired`, `session_revoked` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: the caller's role may not use this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `invoice_not_issued`, `invoice_void`, `invoice_paid`, `version_conflict`; `idempotency_request_in_progress`: the first request with this key is still running */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `validation_failed`; `idempotency_key_reused`: the key was used with another request; `validation_failed`: see `errors` for each field */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
