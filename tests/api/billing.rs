@@ -948,3 +948,57 @@ async fn the_daily_run_bills_what_is_due_once_a_day() {
     assert_eq!(scheduled[1]["run_on"], "2026-03-02");
     assert_eq!(app.count("invoices", ""), 1);
 }
+
+/// A class may bill pauses at the customer's request: then nothing is credited.
+#[tokio::test]
+async fn a_class_that_bills_pauses_credits_nothing() {
+    let app = spawn_billing_app().await;
+    let customer = customers_with_plans(&app, 1).await[0];
+    let manager = app.token_as(Role::Manager);
+    let classes = app.get("/api/v1/customer-classes", Some(&manager)).await;
+    let residential = classes
+        .items()
+        .iter()
+        .find(|c| c["code"] == "residential")
+        .unwrap()
+        .clone();
+    assert_eq!(residential["bill_customer_request_suspensions"], false);
+    let patched = app
+        .patch(
+            &format!("/api/v1/customer-classes/{}", residential["id"]),
+            Some(&manager),
+            &json!({"bill_customer_request_suspensions": true}),
+        )
+        .await;
+    assert_eq!(patched.status, 200, "{}", patched.text);
+    assert_eq!(patched.body["bill_customer_request_suspensions"], true);
+    let finance = app.token_as(Role::Finance);
+    let agent = app.token_as(Role::Agent);
+    bill_run(&app, &finance, day(2026, 3, 2), "issue").await;
+    let sub_id = live_subscriptions(&app, &agent, customer).await[0]["id"]
+        .as_i64()
+        .unwrap();
+    travel_to(&app, 2026, 3, 22);
+    let paused = app
+        .post(
+            &format!("/api/v1/subscriptions/{sub_id}/suspend"),
+            Some(&agent),
+            &json!({"reason": "customer_request"}),
+        )
+        .await;
+    assert_eq!(paused.status, 200, "{}", paused.text);
+    assert_eq!(app.count("pending_charges", "kind = 'proration'"), 0);
+    travel_to(&app, 2026, 4, 1);
+    bill_run(&app, &finance, day(2026, 4, 1), "issue").await;
+    let inv = invoices_of(&app, &finance, customer).await;
+    assert_eq!(
+        lines(&inv[1]),
+        vec![line(
+            "recurring",
+            "31.00",
+            "6.20",
+            "2026-04-01",
+            "2026-05-01"
+        )]
+    );
+}

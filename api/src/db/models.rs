@@ -212,4 +212,5 @@ pub struct CustomerClassRow {
     pub version: i32,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    pub bill_customer_request_suspensions: bool,
 }

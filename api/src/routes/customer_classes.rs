@@ -87,6 +87,9 @@ pub struct CustomerClass {
     pub payment_methods: Vec<PaymentMethod>,
     /// The dunning ladder the class's overdue customers follow.
     pub dunning_ladder: String,
+    /// Whether a service suspended at the customer's request is still billed (otherwise the
+    /// days of the pause are not charged).
+    pub bill_customer_request_suspensions: bool,
     /// Increases with every change; send it back as `If-Match` to update.
     pub version: i32,
     pub updated_at: DateTime<Utc>,
@@ -119,6 +122,7 @@ impl From<CustomerClassRow> for CustomerClass {
             currency: row.currency,
             payment_terms_days: row.payment_terms_days,
             dunning_ladder: row.dunning_ladder,
+            bill_customer_request_suspensions: row.bill_customer_request_suspensions,
             version: row.version,
             updated_at: row.updated_at,
         }
@@ -145,6 +149,7 @@ pub struct UpdateCustomerClassRequest {
     pub payment_terms_days: Option<i32>,
     pub payment_methods: Option<Vec<PaymentMethod>>,
     pub dunning_ladder: Option<String>,
+    pub bill_customer_request_suspensions: Option<bool>,
 }
 
 /// List customer classes.
@@ -296,6 +301,7 @@ pub async fn update_customer_class(
         payment_terms_days: body.payment_terms_days,
         payment_methods,
         dunning_ladder: body.dunning_ladder,
+        bill_customer_request_suspensions: body.bill_customer_request_suspensions,
     };
     let row = db::run(&state.pool, move |conn| {
         service::update_class(conn, &ctx, id, expected_version, patch)

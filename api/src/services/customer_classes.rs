@@ -22,6 +22,7 @@ pub struct ClassPatch {
     pub payment_terms_days: Option<i32>,
     pub payment_methods: Option<Vec<String>>,
     pub dunning_ladder: Option<String>,
+    pub bill_customer_request_suspensions: Option<bool>,
 }
 
 pub fn list_classes(conn: &mut PgConnection) -> ApiResult<Vec<CustomerClassRow>> {
@@ -121,6 +122,9 @@ pub fn update_class(
                     .dunning_ladder
                     .as_deref()
                     .unwrap_or(&before.dunning_ladder)),
+                customer_classes::bill_customer_request_suspensions.eq(patch
+                    .bill_customer_request_suspensions
+                    .unwrap_or(before.bill_customer_request_suspensions)),
                 customer_classes::version.eq(before.version + 1),
                 customer_classes::updated_at.eq(ctx.now),
             ))

@@ -2638,6 +2638,11 @@ export interface components {
              * @example 300.00
              */
             approval_threshold: string;
+            /**
+             * @description Whether a service suspended at the customer's request is still billed (otherwise the
+             *     days of the pause are not charged).
+             */
+            bill_customer_request_suspensions: boolean;
             code: string;
             /**
              * @description Current balance plus a new order's monthly charges may not exceed this without a manager.
@@ -4133,6 +4138,7 @@ export interface components {
         UpdateCustomerClassRequest: {
             /** @example 300.00 */
             approval_threshold?: string | null;
+            bill_customer_request_suspensions?: boolean | null;
             /** @example 150.00 */
             credit_limit?: string | null;
             deposit?: components["schemas"]["Deposit"] | null;
