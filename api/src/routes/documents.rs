@@ -67,6 +67,23 @@ fn rate_text(rate: Decimal, name: &str) -> String {
     }
 }
 
+/// The tax per rate of a document's lines (name, rate, net, tax).
+fn tax_rows<'a>(
+    lines: impl IntoIterator<Item = (&'a str, Decimal, Decimal, Decimal)>,
+    currency: &str,
+) -> Vec<TaxRow> {
+    crate::domain::billing::totals(lines)
+        .by_rate
+        .iter()
+        .map(|t| TaxRow {
+            name: t.name.clone(),
+            rate: rate_text(t.rate, &t.name),
+            base: money(t.base, currency),
+            tax: money(t.tax, currency),
+        })
+        .collect()
+}
+
 pub fn pdf_response(bytes: Vec<u8>, filename: &str) -> HttpResponse {
     HttpResponse::Ok()
         .content_type("application/pdf")
@@ -96,11 +113,6 @@ pub async fn invoice_pdf(state: State, id: web::Path<i64>) -> ApiResult<HttpResp
     let id = id.into_inner();
     let v = db::run(&state.pool, move |conn| service::find(conn, id)).await?;
     let c = v.row.currency.clone();
-    let totals = crate::domain::billing::totals(
-        v.lines
-            .iter()
-            .map(|(l, _)| (l.tax_name.as_str(), l.tax_rate, l.amount, l.tax_amount)),
-    );
     let doc = Document {
         kind: DocumentKind::Invoice,
         number: v.row.number.clone(),
@@ -126,16 +138,12 @@ pub async fn invoice_pdf(state: State, id: web::Path<i64>) -> ApiResult<HttpResp
                 tax_rate: rate_text(l.tax_rate, &l.tax_name),
             })
             .collect(),
-        taxes: totals
-            .by_rate
-            .iter()
-            .map(|t| TaxRow {
-                name: t.name.clone(),
-                rate: rate_text(t.rate, &t.name),
-                base: money(t.base, &c),
-                tax: money(t.tax, &c),
-            })
-            .collect(),
+        taxes: tax_rows(
+            v.lines
+                .iter()
+                .map(|(l, _)| (l.tax_name.as_str(), l.tax_rate, l.amount, l.tax_amount)),
+            &c,
+        ),
         subtotal: money(v.row.subtotal, &c),
         tax_total: money(v.row.tax_total, &c),
         total: money(v.row.total, &c),
@@ -164,11 +172,6 @@ pub async fn credit_note_pdf(state: State, id: web::Path<i64>) -> ApiResult<Http
     let id = id.into_inner();
     let v = db::run(&state.pool, move |conn| service::find_credit_note(conn, id)).await?;
     let c = v.row.currency.clone();
-    let totals = crate::domain::billing::totals(
-        v.lines
-            .iter()
-            .map(|l| (l.tax_name.as_str(), l.tax_rate, l.amount, l.tax_amount)),
-    );
     let doc = Document {
         kind: DocumentKind::CreditNote,
         number: Some(v.row.number.clone()),
@@ -194,16 +197,12 @@ pub async fn credit_note_pdf(state: State, id: web::Path<i64>) -> ApiResult<Http
                 tax_rate: rate_text(l.tax_rate, &l.tax_name),
             })
             .collect(),
-        taxes: totals
-            .by_rate
-            .iter()
-            .map(|t| TaxRow {
-                name: t.name.clone(),
-                rate: rate_text(t.rate, &t.name),
-                base: money(t.base, &c),
-                tax: money(t.tax, &c),
-            })
-            .collect(),
+        taxes: tax_rows(
+            v.lines
+                .iter()
+                .map(|l| (l.tax_name.as_str(), l.tax_rate, l.amount, l.tax_amount)),
+            &c,
+        ),
         subtotal: money(v.row.subtotal, &c),
         tax_total: money(v.row.tax_total, &c),
         total: money(v.row.total, &c),
