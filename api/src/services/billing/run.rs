@@ -138,7 +138,8 @@ pub fn create(
         .get_result(conn)
 }
 
-/// Queues the scheduled run of `today` unless one was queued already (any replica).
+/// Queues the scheduled run of `today` unless one was queued already (any replica). The
+/// existence check first keeps the polls from using up ids of the sequence.
 pub fn schedule(
     conn: &mut PgConnection,
     today: NaiveDate,
@@ -149,6 +150,7 @@ pub fn schedule(
         "INSERT INTO bill_runs (run_on, mode, trigger, status, requested_by, subscriptions_total, created_at) \
          SELECT $1, $2, 'scheduled', 'queued', 'system', \
                 (SELECT count(*) FROM subscription_billing WHERE billed_through <= $1 OR usage_due_on <= $1), $3 \
+         WHERE NOT EXISTS (SELECT 1 FROM bill_runs WHERE trigger = 'scheduled' AND run_on = $1) \
          ON CONFLICT (run_on) WHERE trigger = 'scheduled' DO NOTHING",
     )
     .bind::<Date, _>(today)
