@@ -1002,3 +1002,664 @@ async fn a_class_that_bills_pauses_credits_nothing() {
         )]
     );
 }
+
+// Review probes ------------------------------------------------------------------------------
+// Each of these shows a suspected defect of the billing engine; they fail until it is fixed.
+
+/// Like `wait_run`, but returns a failed run too (to assert on it).
+async fn run_outcome(app: &TestApp, token: &str, run_on: NaiveDate, mode: &str) -> Value {
+    let reply = app
+        .post(
+            "/api/v1/bill-runs",
+            Some(token),
+            &json!({"run_on": run_on, "mode": mode}),
+        )
+        .await;
+    assert_eq!(reply.status, 202, "{}", reply.text);
+    let id = reply.body["id"].as_i64().unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let run = app
+            .get(&format!("/api/v1/bill-runs/{id}"), Some(token))
+            .await;
+        if run.body["status"] == "completed" || run.body["status"] == "failed" {
+            return run.body;
+        }
+        assert!(Instant::now() < deadline, "run did not end: {}", run.text);
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// One customer on FIBER (31.00, 20% tax, calendar cycle on the 1st) from t0 (2 March),
+/// with the promotion WELCOME (5.00 a month off, for `cycles` full periods or forever).
+async fn promo_customer(app: &TestApp, cycles: Option<i32>) -> (i64, i64) {
+    TaxRateBuilder::new("telecom", "20").create(app);
+    let plan = ProductBuilder::plan("FIBER", "31.00").create(app).id;
+    let mut promo = PromotionBuilder::amount("Welcome", "5.00")
+        .code("WELCOME")
+        .for_product(plan);
+    if let Some(n) = cycles {
+        promo = promo.cycles(n);
+    }
+    promo.create(app);
+    let agent = app.token_as(Role::Agent);
+    let c = CustomerBuilder::new("Grace Hopper").create(app);
+    order(
+        app,
+        &agent,
+        c.id,
+        json!([{"action": "add", "product_id": plan, "promotion_code": "WELCOME"}]),
+    )
+    .await;
+    let sub = live_subscriptions(app, &agent, c.id).await.remove(0);
+    (c.id, sub["id"].as_i64().unwrap())
+}
+
+/// One customer on FIBER (31.00, 20% tax) with a 100 GB cap (0.50 per GB over) from t0.
+async fn capped_customer(app: &TestApp) -> (i64, i64) {
+    TaxRateBuilder::new("telecom", "20").create(app);
+    let plan = ProductBuilder::plan("FIBER", "31.00")
+        .data_cap_gb(100)
+        .create(app)
+        .id;
+    let agent = app.token_as(Role::Agent);
+    let c = CustomerBuilder::new("Capped").create(app);
+    order(
+        app,
+        &agent,
+        c.id,
+        json!([{"action": "add", "product_id": plan}]),
+    )
+    .await;
+    let sub = live_subscriptions(app, &agent, c.id).await.remove(0);
+    (c.id, sub["id"].as_i64().unwrap())
+}
+
+/// The waiting charges of a customer, and their sum.
+async fn waiting(app: &TestApp, token: &str, customer: i64) -> (Vec<Value>, Decimal) {
+    let reply = app
+        .get(
+            &format!("/api/v1/customers/{customer}/pending-charges"),
+            Some(token),
+        )
+        .await;
+    assert_eq!(reply.status, 200, "{}", reply.text);
+    let items = reply.items().clone();
+    let sum = items
+        .iter()
+        .map(|i| dec(i["amount"].as_str().unwrap()))
+        .sum();
+    (items, sum)
+}
+
+/// A change in the last promotional month must take back the discount given on the days
+/// it credits; `settle` reads the promotion *after* the run used up its last cycle
+/// (`promo_cycles_left = 0`) and credits the unused days at the full price.
+#[tokio::test]
+async fn probe_a_change_in_the_last_promotion_month_does_not_over_credit() {
+    let app = spawn_billing_app().await;
+    let (customer, sub) = promo_customer(&app, Some(1)).await;
+    let finance = app.token_as(Role::Finance);
+    let agent = app.token_as(Role::Agent);
+    bill_run(&app, &finance, day(2026, 3, 2), "issue").await;
+    // 1 April: April at 31.00 − 5.00, the promotion's one full cycle.
+    travel_to(&app, 2026, 4, 1);
+    bill_run(&app, &finance, day(2026, 4, 1), "issue").await;
+    let inv = invoices_of(&app, &finance, customer).await;
+    assert_eq!(
+        lines(&inv[1]),
+        vec![
+            line("recurring", "31.00", "6.20", "2026-04-01", "2026-05-01"),
+            line("discount", "-5.00", "-1.00", "2026-04-01", "2026-05-01"),
+        ]
+    );
+    // 10 April: terminated. April was paid at 26.00; 21 of its 30 days are unused:
+    // 26 × 21/30 = 18.20 is owed back (31 × 21/30 = 21.70 credited, 5 × 21/30 = 3.50 of
+    // the discount taken back).
+    travel_to(&app, 2026, 4, 10);
+    let ended = app
+        .post(
+            &format!("/api/v1/subscriptions/{sub}/terminate"),
+            Some(&agent),
+            &json!({"reason": "moving"}),
+        )
+        .await;
+    assert_eq!(ended.status, 200, "{}", ended.text);
+    let (items, sum) = waiting(&app, &finance, customer).await;
+    assert_eq!(sum, dec("-18.20"), "over-credited: {items:#?}");
+}
+
+/// Restoring a subscription suspended for non-payment changes no price: it must leave
+/// nothing to bill. `settle(Resume)` prices the new rate with `rate_of(after, None)`, which
+/// applies the subscription's discount even when its promotion has run out.
+#[tokio::test]
+async fn probe_a_restore_after_non_payment_gives_no_discount_after_the_promotion_ended() {
+    let app = spawn_billing_app().await;
+    let (customer, sub) = promo_customer(&app, Some(1)).await;
+    let finance = app.token_as(Role::Finance);
+    let manager = app.token_as(Role::Manager);
+    bill_run(&app, &finance, day(2026, 3, 2), "issue").await;
+    travel_to(&app, 2026, 4, 1);
+    bill_run(&app, &finance, day(2026, 4, 1), "issue").await;
+    // 1 May: the promotion is over, May at the full price.
+    travel_to(&app, 2026, 5, 1);
+    bill_run(&app, &finance, day(2026, 5, 1), "issue").await;
+    let inv = invoices_of(&app, &finance, customer).await;
+    assert_eq!(
+        lines(&inv[2]),
+        vec![line(
+            "recurring",
+            "31.00",
+            "6.20",
+            "2026-05-01",
+            "2026-06-01"
+        )]
+    );
+    travel_to(&app, 2026, 5, 5);
+    let s = app
+        .post(
+            &format!("/api/v1/subscriptions/{sub}/suspend"),
+            Some(&finance),
+            &json!({"reason": "non_payment"}),
+        )
+        .await;
+    assert_eq!(s.status, 200, "{}", s.text);
+    travel_to(&app, 2026, 5, 10);
+    let r = app
+        .post(
+            &format!("/api/v1/subscriptions/{sub}/restore"),
+            Some(&manager),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let (items, sum) = waiting(&app, &finance, customer).await;
+    assert_eq!(
+        sum,
+        Decimal::ZERO,
+        "a restore changed the price: {items:#?}"
+    );
+}
+
+/// A pause credits the unused days and takes back their promotion; the credit cannot go
+/// on an invoice of its own (no negative invoice), but the positive "promotion reversed"
+/// half of the same adjustment is billed alone: the customer, owed 10.06 net, gets an
+/// invoice to pay.
+#[tokio::test]
+async fn probe_a_pause_does_not_bill_the_promotion_reversal_without_its_credit() {
+    let app = spawn_billing_app().await;
+    let (customer, sub) = promo_customer(&app, None).await;
+    let finance = app.token_as(Role::Finance);
+    let agent = app.token_as(Role::Agent);
+    bill_run(&app, &finance, day(2026, 3, 2), "issue").await;
+    travel_to(&app, 2026, 3, 22);
+    let paused = app
+        .post(
+            &format!("/api/v1/subscriptions/{sub}/suspend"),
+            Some(&agent),
+            &json!({"reason": "customer_request"}),
+        )
+        .await;
+    assert_eq!(paused.status, 200, "{}", paused.text);
+    let (_, net) = waiting(&app, &finance, customer).await;
+    assert!(net < Decimal::ZERO, "the pause is a net credit: {net}");
+    travel_to(&app, 2026, 4, 1);
+    let run = bill_run(&app, &finance, day(2026, 4, 1), "issue").await;
+    let inv = invoices_of(&app, &finance, customer).await;
+    assert_eq!(
+        run["invoices_created"],
+        0,
+        "an invoice charging only the reversal: {:?}",
+        inv.last().map(lines)
+    );
+}
+
+/// A full credit note mirrors the invoice: the same net and the same tax. With a discount
+/// line on the invoice, `Full` turns into a credit by amount, spread over the rates by
+/// each rate's *positive* lines: tax is credited that was never charged.
+#[tokio::test]
+async fn probe_a_full_credit_note_credits_the_tax_the_invoice_charged() {
+    let app = spawn_billing_app().await;
+    let (customer, _) = promo_customer(&app, None).await;
+    let finance = app.token_as(Role::Finance);
+    // A deposit, untaxed (no rate for the category).
+    let dep = app
+        .post(
+            &format!("/api/v1/customers/{customer}/pending-charges"),
+            Some(&finance),
+            &json!({"kind": "deposit", "description": "Router deposit", "amount": "100.00",
+                    "tax_category": "exempt"}),
+        )
+        .await;
+    assert_eq!(dep.status, 201, "{}", dep.text);
+    bill_run(&app, &finance, day(2026, 3, 2), "issue").await;
+    let inv = invoices_of(&app, &finance, customer).await.remove(0);
+    let id = inv["id"].as_i64().unwrap();
+    let cn = app
+        .post(
+            &format!("/api/v1/invoices/{id}/credit-notes"),
+            Some(&finance),
+            &json!({"mode": "full", "reason": "cancelled"}),
+        )
+        .await;
+    assert_eq!(cn.status, 201, "{}", cn.text);
+    assert_eq!(cn.body["total"], inv["total"]);
+    assert_eq!(
+        (cn.body["subtotal"].clone(), cn.body["tax_total"].clone()),
+        (inv["subtotal"].clone(), inv["tax_total"].clone()),
+        "credit note {} vs invoice taxes {}",
+        cn.body["lines"],
+        inv["taxes"]
+    );
+}
+
+/// Crediting a line in parts credits more tax than the line carried: each part's tax is
+/// rounded up on its own (0.03 × 20% = 0.006 → 0.01), and the full credit after them goes
+/// by amount. The credit notes together must equal the invoice, net and tax.
+#[tokio::test]
+async fn probe_credits_in_parts_never_credit_more_tax_than_was_charged() {
+    let app = spawn_billing_app().await;
+    let (_, inv) = one_invoice(&app).await;
+    let finance = app.token_as(Role::Finance);
+    let id = inv["id"].as_i64().unwrap();
+    let line_id = inv["lines"][0]["id"].as_i64().unwrap();
+    let url = format!("/api/v1/invoices/{id}/credit-notes");
+    for _ in 0..5 {
+        let part = app
+            .post(
+                &url,
+                Some(&finance),
+                &json!({"mode": "lines", "reason": "outage",
+                        "lines": [{"invoice_line_id": line_id, "amount": "0.03"}]}),
+            )
+            .await;
+        assert_eq!(part.status, 201, "{}", part.text);
+    }
+    let full = app
+        .post(
+            &url,
+            Some(&finance),
+            &json!({"mode": "full", "reason": "cancelled"}),
+        )
+        .await;
+    assert_eq!(full.status, 201, "{}", full.text);
+    use api::db::schema::credit_notes;
+    let (net, tax): (Option<Decimal>, Option<Decimal>) = credit_notes::table
+        .filter(credit_notes::invoice_id.eq(id))
+        .select((
+            diesel::dsl::sum(credit_notes::subtotal),
+            diesel::dsl::sum(credit_notes::tax_total),
+        ))
+        .first(&mut app.conn())
+        .unwrap();
+    assert_eq!(
+        (net.unwrap(), tax.unwrap()),
+        (dec("30.00"), dec("6.00")),
+        "credited (net, tax) vs the invoice's 30.00 + 6.00"
+    );
+}
+
+/// A credit for days already billed reverses the tax they were billed with. The credit's
+/// tax date is the change day (`pending_charges.period_start` = the first credited day), so
+/// across a rate change the customer gets back less tax than was charged on those days.
+#[tokio::test]
+async fn probe_a_credit_reverses_the_tax_rate_the_days_were_charged_at() {
+    let app = spawn_billing_app().await;
+    {
+        use api::db::schema::tax_rates;
+        let now = app.clock_now();
+        for (rate, from, to) in [
+            ("20", day(2020, 1, 1), Some(day(2026, 4, 15))),
+            ("10", day(2026, 4, 15), None),
+        ] {
+            diesel::insert_into(tax_rates::table)
+                .values((
+                    tax_rates::zone.eq("DEFAULT"),
+                    tax_rates::category.eq("telecom"),
+                    tax_rates::name.eq(format!("VAT {rate}%")),
+                    tax_rates::rate.eq(dec(rate)),
+                    tax_rates::valid_from.eq(from),
+                    tax_rates::valid_to.eq(to),
+                    tax_rates::created_at.eq(now),
+                ))
+                .execute(&mut app.conn())
+                .unwrap();
+        }
+    }
+    let plan = ProductBuilder::plan("FIBER", "31.00").create(&app).id;
+    let agent = app.token_as(Role::Agent);
+    let finance = app.token_as(Role::Finance);
+    let c = CustomerBuilder::new("Rate Change").create(&app);
+    order(
+        &app,
+        &agent,
+        c.id,
+        json!([{"action": "add", "product_id": plan}]),
+    )
+    .await;
+    let sub = live_subscriptions(&app, &agent, c.id).await[0]["id"]
+        .as_i64()
+        .unwrap();
+    bill_run(&app, &finance, day(2026, 3, 2), "issue").await;
+    travel_to(&app, 2026, 4, 1);
+    bill_run(&app, &finance, day(2026, 4, 1), "issue").await;
+    // April billed on 1 April at 20%: 31.00 + 6.20.
+    let inv = invoices_of(&app, &finance, c.id).await;
+    assert_eq!(
+        lines(&inv[1]),
+        vec![line(
+            "recurring",
+            "31.00",
+            "6.20",
+            "2026-04-01",
+            "2026-05-01"
+        )]
+    );
+    // 20 April: terminated; 11 of April's days billed at 20% come back: 11.37 + 2.27.
+    travel_to(&app, 2026, 4, 20);
+    let ended = app
+        .post(
+            &format!("/api/v1/subscriptions/{sub}/terminate"),
+            Some(&agent),
+            &json!({"reason": "moving"}),
+        )
+        .await;
+    assert_eq!(ended.status, 200, "{}", ended.text);
+    // Something to put the credit on.
+    let fee = app
+        .post(
+            &format!("/api/v1/customers/{}/pending-charges", c.id),
+            Some(&finance),
+            &json!({"kind": "other", "description": "Cable", "amount": "50.00",
+                    "tax_category": "goods"}),
+        )
+        .await;
+    assert_eq!(fee.status, 201, "{}", fee.text);
+    travel_to(&app, 2026, 5, 1);
+    bill_run(&app, &finance, day(2026, 5, 1), "issue").await;
+    let inv = invoices_of(&app, &finance, c.id).await;
+    let credit = lines(&inv[2])
+        .into_iter()
+        .find(|l| l.0 == "proration")
+        .expect("the credit");
+    assert_eq!(
+        credit,
+        line("proration", "-11.37", "-2.27", "2026-04-20", "2026-05-01")
+    );
+}
+
+/// Usage that reaches billing after its period's usage was billed (a late RADIUS interim
+/// update, a mediation batch) is never billed: `usage_from` has moved on and the run only
+/// looks at the period `usage_from` names.
+#[tokio::test]
+async fn probe_usage_that_arrives_after_its_period_was_billed_is_not_lost() {
+    let app = spawn_billing_app().await;
+    let (customer, sub) = capped_customer(&app).await;
+    let finance = app.token_as(Role::Finance);
+    let admin = app.admin_token().await;
+    bill_run(&app, &finance, day(2026, 3, 2), "issue").await;
+    // 1 April, 00:05: the daily run bills March's usage (none so far) and April.
+    travel_to(&app, 2026, 4, 1);
+    bill_run(&app, &finance, day(2026, 4, 1), "issue").await;
+    // Later that day mediation delivers 150 GB used on 31 March.
+    let usage = app
+        .post(
+            "/api/v1/usage-records",
+            Some(&admin),
+            &json!({"records": [{"id": "late-1", "subscription_id": sub,
+                                 "occurred_at": "2026-03-31T23:50:00Z",
+                                 "input_octets": 0i64,
+                                 "output_octets": 150_000_000_000i64}]}),
+        )
+        .await;
+    assert_eq!(usage.status, 200, "{}", usage.text);
+    travel_to(&app, 2026, 5, 1);
+    bill_run(&app, &finance, day(2026, 5, 1), "issue").await;
+    let usage_lines: Vec<_> = invoices_of(&app, &finance, customer)
+        .await
+        .iter()
+        .flat_map(lines)
+        .filter(|l| l.0 == "usage")
+        .collect();
+    // 50 GB over the cap at 0.50.
+    assert_eq!(
+        usage_lines,
+        vec![line("usage", "25.00", "5.00", "2026-03-01", "2026-04-01")]
+    );
+}
+
+/// The migration starts billing for subscriptions live before billing existed with
+/// `usage_due_on = NULL` (and `usage_from` = the activation day, not a period start): their
+/// usage over the cap is never billed.
+#[tokio::test]
+async fn probe_subscriptions_migrated_into_billing_have_their_usage_billed() {
+    let app = spawn_billing_app().await;
+    let (customer, sub) = capped_customer(&app).await;
+    let finance = app.token_as(Role::Finance);
+    let admin = app.admin_token().await;
+    // As if the subscription had been live before the billing migration ran: its billing
+    // state is what the migration's INSERT makes of it.
+    let migration = include_str!("../../migrations/2026-11-25-000020_billing/up.sql");
+    let start = migration
+        .find("INSERT INTO subscription_billing")
+        .expect("the migration's INSERT");
+    let insert = &migration[start..start + migration[start..].find(';').unwrap()];
+    {
+        let mut conn = app.conn();
+        diesel::sql_query(format!(
+            "DELETE FROM subscription_billing WHERE subscription_id = {sub}"
+        ))
+        .execute(&mut conn)
+        .unwrap();
+        diesel::sql_query(insert).execute(&mut conn).unwrap();
+    }
+    assert_eq!(
+        app.count("subscription_billing", &format!("subscription_id = {sub}")),
+        1
+    );
+    travel_to(&app, 2026, 3, 25);
+    let usage = app
+        .post(
+            "/api/v1/usage-records",
+            Some(&admin),
+            &json!({"records": [{"id": "m-1", "subscription_id": sub,
+                                 "occurred_at": "2026-03-20T12:00:00Z",
+                                 "input_octets": 0i64,
+                                 "output_octets": 150_000_000_000i64}]}),
+        )
+        .await;
+    assert_eq!(usage.status, 200, "{}", usage.text);
+    travel_to(&app, 2026, 4, 1);
+    bill_run(&app, &finance, day(2026, 4, 1), "issue").await;
+    let usage_lines: Vec<_> = invoices_of(&app, &finance, customer)
+        .await
+        .iter()
+        .flat_map(lines)
+        .filter(|l| l.0 == "usage")
+        .collect();
+    assert_eq!(
+        usage_lines,
+        vec![line("usage", "25.00", "5.00", "2026-03-01", "2026-04-01")]
+    );
+}
+
+/// A pause and a restore on the same day (an agent undoing a mistake) on the day a billed
+/// period starts: the restore sets `billed_through` back to that day, the next run rates
+/// the period again and hits the unique key; the chunk is "retried" five times and the
+/// whole run fails: no other customer is billed, today or any later day.
+#[tokio::test]
+async fn probe_one_customer_s_same_day_pause_and_restore_does_not_stop_the_run() {
+    let app = spawn_billing_app().await;
+    let customers = customers_with_plans(&app, 2).await;
+    let finance = app.token_as(Role::Finance);
+    let agent = app.token_as(Role::Agent);
+    let manager = app.token_as(Role::Manager);
+    bill_run(&app, &finance, day(2026, 3, 2), "issue").await;
+    let sub = live_subscriptions(&app, &agent, customers[0]).await[0]["id"]
+        .as_i64()
+        .unwrap();
+    // Still 2 March, the first day of the period just billed.
+    let s = app
+        .post(
+            &format!("/api/v1/subscriptions/{sub}/suspend"),
+            Some(&agent),
+            &json!({"reason": "customer_request"}),
+        )
+        .await;
+    assert_eq!(s.status, 200, "{}", s.text);
+    let r = app
+        .post(
+            &format!("/api/v1/subscriptions/{sub}/restore"),
+            Some(&manager),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    travel_to(&app, 2026, 4, 1);
+    let run = run_outcome(&app, &finance, day(2026, 4, 1), "issue").await;
+    assert_eq!(run["status"], "completed", "{run}");
+    assert_eq!(invoices_of(&app, &finance, customers[1]).await.len(), 2);
+}
+
+/// One customer's charges beyond what an invoice column holds (NUMERIC(14,4)) fail the
+/// whole run (an internal error, not a per-customer error): every customer after them in
+/// the chunk and in later chunks goes unbilled.
+#[tokio::test]
+async fn probe_one_customer_s_huge_charges_do_not_stop_the_run() {
+    let app = spawn_billing_app().await;
+    let customers = customers_with_plans(&app, 2).await;
+    let finance = app.token_as(Role::Finance);
+    for i in 0..10 {
+        let c = app
+            .post(
+                &format!("/api/v1/customers/{}/pending-charges", customers[0]),
+                Some(&finance),
+                &json!({"kind": "other", "description": format!("Equipment {i}"),
+                        "amount": "1000000000"}),
+            )
+            .await;
+        assert_eq!(c.status, 201, "{}", c.text);
+    }
+    let run = run_outcome(&app, &finance, day(2026, 3, 2), "issue").await;
+    assert_eq!(run["status"], "completed", "{run}");
+    assert_eq!(invoices_of(&app, &finance, customers[1]).await.len(), 1);
+}
+
+/// A statement for dates PostgreSQL cannot hold is a 400, not a 500.
+#[tokio::test]
+async fn probe_a_statement_far_in_the_past_is_a_client_error() {
+    let app = spawn_billing_app().await;
+    let customer = CustomerBuilder::new("Old").create(&app);
+    let finance = app.token_as(Role::Finance);
+    let reply = app
+        .get(
+            &format!(
+                "/api/v1/customers/{}/statement?from=-5000-01-01&to=-4999-06-01",
+                customer.id
+            ),
+            Some(&finance),
+        )
+        .await;
+    assert!(reply.status < 500, "{} {}", reply.status, reply.text);
+}
+
+/// A pause at the customer's request is not billed (per the class), but only the plan is
+/// settled: its add-ons (which cannot be paused on their own and ride on the plan's
+/// service) go on being billed in advance through the pause.
+#[tokio::test]
+async fn probe_a_paused_plan_s_add_ons_are_not_billed_through_the_pause() {
+    let app = spawn_billing_app().await;
+    TaxRateBuilder::new("telecom", "20").create(&app);
+    let plan = ProductBuilder::plan("FIBER", "31.00").create(&app).id;
+    let tv = ProductBuilder::addon("TV-PLUS", "5.00").create(&app).id;
+    let agent = app.token_as(Role::Agent);
+    let finance = app.token_as(Role::Finance);
+    let c = CustomerBuilder::new("Paused With TV").create(&app);
+    order(
+        &app,
+        &agent,
+        c.id,
+        json!([{"action": "add", "product_id": plan}, {"action": "add", "product_id": tv}]),
+    )
+    .await;
+    let subs = live_subscriptions(&app, &agent, c.id).await;
+    let plan_sub = subs
+        .iter()
+        .find(|s| s["parent_id"].is_null())
+        .expect("the plan")["id"]
+        .as_i64()
+        .unwrap();
+    bill_run(&app, &finance, day(2026, 3, 2), "issue").await;
+    travel_to(&app, 2026, 3, 22);
+    let paused = app
+        .post(
+            &format!("/api/v1/subscriptions/{plan_sub}/suspend"),
+            Some(&agent),
+            &json!({"reason": "customer_request"}),
+        )
+        .await;
+    assert_eq!(paused.status, 200, "{}", paused.text);
+    travel_to(&app, 2026, 4, 1);
+    bill_run(&app, &finance, day(2026, 4, 1), "issue").await;
+    let april: Vec<_> = invoices_of(&app, &finance, c.id)
+        .await
+        .iter()
+        .skip(1)
+        .flat_map(lines)
+        .filter(|l| l.0 == "recurring")
+        .collect();
+    assert_eq!(april, vec![], "billed while the plan is paused");
+}
+
+/// Voiding an invoice takes back its total, including the waiting credits it consumed
+/// (a pause's credit here): those credits are neither returned to the waiting charges nor
+/// anywhere else; the customer silently loses them.
+#[tokio::test]
+async fn probe_voiding_an_invoice_gives_back_the_credits_it_consumed() {
+    let app = spawn_billing_app().await;
+    let customer = customers_with_plans(&app, 1).await[0];
+    let finance = app.token_as(Role::Finance);
+    let agent = app.token_as(Role::Agent);
+    bill_run(&app, &finance, day(2026, 3, 2), "issue").await;
+    let sub = live_subscriptions(&app, &agent, customer).await[0]["id"]
+        .as_i64()
+        .unwrap();
+    travel_to(&app, 2026, 3, 22);
+    let paused = app
+        .post(
+            &format!("/api/v1/subscriptions/{sub}/suspend"),
+            Some(&agent),
+            &json!({"reason": "customer_request"}),
+        )
+        .await;
+    assert_eq!(paused.status, 200, "{}", paused.text);
+    travel_to(&app, 2026, 4, 11);
+    let restored = app
+        .post(
+            &format!("/api/v1/subscriptions/{sub}/restore"),
+            Some(&agent),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(restored.status, 200, "{}", restored.text);
+    bill_run(&app, &finance, day(2026, 4, 11), "issue").await;
+    let inv = invoices_of(&app, &finance, customer).await.remove(1);
+    assert!(lines(&inv).contains(&line(
+        "proration",
+        "-10.00",
+        "-2.00",
+        "2026-03-22",
+        "2026-04-01"
+    )));
+    let id = inv["id"].as_i64().unwrap();
+    let void = app
+        .post(
+            &format!("/api/v1/invoices/{id}/void"),
+            Some(&finance),
+            &json!({"reason": "wrong address"}),
+        )
+        .await;
+    assert_eq!(void.status, 200, "{}", void.text);
+    let (items, sum) = waiting(&app, &finance, customer).await;
+    assert_eq!(sum, dec("-10.00"), "the pause's credit is gone: {items:#?}");
+}

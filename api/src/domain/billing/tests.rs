@@ -462,3 +462,35 @@ proptest! {
         }
     }
 }
+
+// Review probes ------------------------------------------------------------------------------
+// Each shows a suspected defect; they fail until it is fixed.
+
+/// Usage totals saturate at `i64::MAX` (`usage_period_totals`, the usage API takes any
+/// non-negative i64): rating such a period must not overflow (`over + BYTES_PER_GB - 1`
+/// panics in debug builds and wraps to a huge *negative* charge in release builds).
+#[test]
+fn probe_usage_at_the_saturated_total_does_not_overflow() {
+    let mut t = terms(1, "30.00", d(2026, 4, 1));
+    t.cap_gb = Some(0);
+    t.overage_per_gb = Some(dec("0.50"));
+    let usage = [(d(2026, 4, 1), i64::MAX)];
+    let r = std::panic::catch_unwind(|| rate(&t, &usage, d(2026, 5, 1)));
+    let r = r.expect("rating saturated usage panicked");
+    assert!(r
+        .charges
+        .iter()
+        .filter(|c| c.kind == LineKind::Usage)
+        .all(|c| c.amount > Decimal::ZERO));
+}
+
+/// A dry run may be made for any future day. The recurring loop stops after
+/// MAX_PERIODS_PER_RUN, the usage loop never does: one subscription walks every period up
+/// to the run date, and near the end of the calendar `next_period_start` panics (the bill
+/// run worker's blocking task dies and the run is never finished or failed).
+#[test]
+fn probe_a_run_far_in_the_future_is_bounded_and_does_not_panic() {
+    let t = terms(1, "30.00", d(2026, 4, 1));
+    let r = std::panic::catch_unwind(|| rate(&t, &[], NaiveDate::MAX));
+    assert!(r.is_ok(), "rating for NaiveDate::MAX panicked");
+}
