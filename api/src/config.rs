@@ -89,6 +89,9 @@ pub struct BillingConfig {
     /// `BILLING_SCHEDULE`: `issue` (default), `draft` or `off`: the daily run that bills
     /// every subscription whose period starts by today, in that mode.
     pub schedule: Option<String>,
+    /// `BILLING_SCHEDULE_HOUR`: the hour (UTC, 0–23) from which the daily run is queued
+    /// (default 1): late accounting of the period that ended at midnight is in by then.
+    pub schedule_hour: u32,
     /// `BILLING_CHUNK`: subscriptions per chunk of a bill run, one transaction each
     /// (default 10000).
     pub chunk: i64,
@@ -323,6 +326,16 @@ impl Config {
             billing: BillingConfig {
                 poll_ms: parse(&lookup, "BILLING_POLL_MS", 2000)?,
                 chunk: parse(&lookup, "BILLING_CHUNK", 10_000)?,
+                schedule_hour: match parse(&lookup, "BILLING_SCHEDULE_HOUR", 1u32)? {
+                    h if h < 24 => h,
+                    h => {
+                        return Err(ConfigError::Invalid {
+                            name: "BILLING_SCHEDULE_HOUR",
+                            value: h.to_string(),
+                            reason: "expected an hour from 0 to 23",
+                        })
+                    }
+                },
                 schedule: match lookup("BILLING_SCHEDULE").as_deref() {
                     None | Some("issue") => Some("issue".to_owned()),
                     Some("draft") => Some("draft".to_owned()),

@@ -20,7 +20,9 @@ ALTER TABLE pending_charges
     ADD COLUMN period_end   DATE,
     ADD COLUMN tax_category TEXT NOT NULL DEFAULT 'standard',
     ADD COLUMN rule         JSONB,
-    ADD COLUMN invoice_id   BIGINT;
+    ADD COLUMN invoice_id   BIGINT,
+    -- The day whose tax rate applies: a credit is taxed at the rate its days were billed at.
+    ADD COLUMN tax_on       DATE;
 
 -- Where billing stands for one subscription. `billed_through`: recurring charges are billed
 -- for every day before it (NULL: nothing recurring to bill, e.g. terminated or paused at the
@@ -34,18 +36,33 @@ CREATE TABLE subscription_billing (
     usage_due_on        DATE,
     -- Full periods the promotion still discounts; NULL: the discount has no end.
     promo_cycles_left   INTEGER CHECK (promo_cycles_left >= 0),
+    -- The monthly discount the last billed period carried: what a credit of its days takes
+    -- back.
+    billed_discount     NUMERIC(14, 4) NOT NULL DEFAULT 0,
+    -- Paused at the customer's request (and not billed): recurring charges wait.
+    paused              BOOLEAN NOT NULL DEFAULT false,
+    -- The usage total of the last period whose usage was billed, as it was then: usage that
+    -- arrives later for that period is billed by the next run.
+    usage_billed_octets BIGINT NOT NULL DEFAULT 0,
     -- Bumped by every write: a bill run writes its result only over the state it read.
     version             INTEGER NOT NULL DEFAULT 1,
     updated_at          TIMESTAMPTZ NOT NULL
 ) WITH (fillfactor = 70);
 CREATE INDEX subscription_billing_customer_idx ON subscription_billing (customer_id);
 
--- Live subscriptions from before billing existed start billing from their activation day.
+-- Live subscriptions from before billing existed start billing on the day it arrives (the
+-- periods before were billed elsewhere), usage from the period that day falls in.
 INSERT INTO subscription_billing (subscription_id, customer_id, billed_through, usage_from,
-                                  usage_due_on, promo_cycles_left, updated_at)
+                                  usage_due_on, promo_cycles_left, paused, updated_at)
 SELECT s.id, s.customer_id,
-       CASE WHEN s.status IN ('active', 'suspended') THEN s.started_at::date END,
-       s.started_at::date, NULL, ol.promotion_cycles, now()
+       CASE WHEN s.status IN ('active', 'suspended') THEN greatest(s.started_at::date, current_date) END,
+       usage_period_start(greatest(s.started_at::date, current_date), s.billing_anchor_day),
+       CASE WHEN s.status IN ('active', 'suspended') THEN
+           usage_period_end(usage_period_start(greatest(s.started_at::date, current_date),
+                                               s.billing_anchor_day), s.billing_anchor_day) END,
+       ol.promotion_cycles,
+       s.status = 'suspended' AND s.suspend_reason = 'customer_request',
+       now()
 FROM subscriptions s
 JOIN order_lines ol ON ol.id = s.order_line_id
 WHERE s.started_at IS NOT NULL;
@@ -154,8 +171,10 @@ CREATE TABLE invoice_lines (
 );
 CREATE INDEX invoice_lines_invoice_idx ON invoice_lines (invoice_id);
 -- A subscription's period is billed once: the key that makes bill runs idempotent.
+-- (Usage that arrives after its period was billed goes on a later invoice as a
+-- `late_usage_over_cap` line, outside the key.)
 CREATE UNIQUE INDEX invoice_lines_period_key ON invoice_lines (subscription_id, kind, period_start)
-    WHERE kind IN ('recurring', 'usage');
+    WHERE kind = 'recurring' OR (kind = 'usage' AND rule ->> 'rule' = 'usage_over_cap');
 
 CREATE TABLE credit_notes (
     id          BIGSERIAL PRIMARY KEY,

@@ -435,6 +435,7 @@ diesel::table! {
         tax_category -> Text,
         rule -> Nullable<Jsonb>,
         invoice_id -> Nullable<Int8>,
+        tax_on -> Nullable<Date>,
     }
 }
 
@@ -446,6 +447,9 @@ diesel::table! {
         usage_from -> Nullable<Date>,
         usage_due_on -> Nullable<Date>,
         promo_cycles_left -> Nullable<Int4>,
+        billed_discount -> Numeric,
+        paused -> Bool,
+        usage_billed_octets -> Int8,
         version -> Int4,
         updated_at -> Timestamptz,
     }
@@ -703,6 +707,7 @@ diesel::joinable!(interactions -> users (agent_id));
 diesel::joinable!(leads -> products (interest_product_id));
 diesel::joinable!(leads -> users (owner_id));
 diesel::joinable!(ledger_entries -> customers (customer_id));
+diesel::joinable!(credit_note_lines -> credit_notes (credit_note_id));
 diesel::joinable!(order_lines -> orders (order_id));
 diesel::joinable!(order_lines -> product_versions (product_version_id));
 diesel::joinable!(order_lines -> promotions (promotion_id));

@@ -262,16 +262,32 @@ pub struct Terms {
     pub ended_on: Option<NaiveDate>,
     pub cap_gb: Option<i32>,
     pub overage_per_gb: Option<Decimal>,
+    /// The usage total of the last period whose usage was billed, when it was billed.
+    pub usage_billed_octets: i64,
 }
 
 /// What a run bills of one subscription, and where its billing stands afterwards.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Rated {
     pub charges: Vec<Charge>,
+    /// The monthly discount of the last period billed (what a later credit takes back), or
+    /// `None` when no period was billed.
+    pub billed_discount: Option<Decimal>,
     pub billed_through: Option<NaiveDate>,
     pub usage_from: Option<NaiveDate>,
     pub usage_due_on: Option<NaiveDate>,
     pub promo_cycles_left: Option<i32>,
+    pub usage_billed_octets: i64,
+}
+
+/// Whole GB over the cap, every GB or part of one counting (no overflow near `i64::MAX`).
+fn gb_over(octets: i64, cap_gb: i32) -> i64 {
+    let over = octets.saturating_sub(i64::from(cap_gb.max(0)).saturating_mul(BYTES_PER_GB));
+    if over <= 0 {
+        0
+    } else {
+        (over - 1) / BYTES_PER_GB + 1
+    }
 }
 
 /// The period containing `day` for an anchor.
@@ -315,6 +331,7 @@ fn day_rule(kind: &str, period: Period, from: NaiveDate, to: NaiveDate, monthly:
 /// bills for one subscription.
 pub fn rate(terms: &Terms, usage: &[(NaiveDate, i64)], run_on: NaiveDate) -> Rated {
     let mut charges = Vec::new();
+    let mut billed_discount = None;
     let mut promo = terms.promo_cycles_left;
     let mut billed_through = terms.billed_through;
     if let Some(mut cursor) = terms.billed_through {
@@ -352,6 +369,11 @@ pub fn rate(terms: &Terms, usage: &[(NaiveDate, i64)], run_on: NaiveDate) -> Rat
                 ),
             });
             let discounted = terms.discount > Decimal::ZERO && promo.is_none_or(|n| n > 0);
+            billed_discount = Some(if discounted {
+                terms.discount
+            } else {
+                Decimal::ZERO
+            });
             if discounted {
                 let off = part(terms.discount, period, cursor, period.end);
                 let mut rule = day_rule("promotion", period, cursor, period.end, terms.discount);
@@ -379,19 +401,64 @@ pub fn rate(terms: &Terms, usage: &[(NaiveDate, i64)], run_on: NaiveDate) -> Rat
     }
 
     let (mut usage_from, mut usage_due_on) = (terms.usage_from, terms.usage_due_on);
+    let mut billed_octets = terms.usage_billed_octets;
+    // Usage that arrived after the last period's usage was billed: the GB it adds over the
+    // cap.
+    if let (Some(from), Some(cap), Some(price)) = (usage_from, terms.cap_gb, terms.overage_per_gb) {
+        if let Some(prev) = from.pred_opt().map(|d| period_start(terms.anchor_day, d)) {
+            let total = usage
+                .iter()
+                .find(|(s, _)| *s == prev)
+                .map_or(0, |(_, o)| *o);
+            if total > billed_octets {
+                let extra = gb_over(total, cap) - gb_over(billed_octets, cap);
+                if extra > 0 {
+                    let quantity = Decimal::from(extra);
+                    charges.push(Charge {
+                        kind: LineKind::Usage,
+                        subscription_id: Some(terms.subscription_id),
+                        description: format!(
+                            "Data over the {cap} GB cap, recorded late: {}",
+                            terms.description
+                        ),
+                        period: Some((prev, from)),
+                        quantity,
+                        unit_price: price,
+                        amount: quantity * price,
+                        tax_category: terms.tax_category.clone(),
+                        tax_date: prev,
+                        rule: json!({
+                            "rule": "late_usage_over_cap",
+                            "period_start": prev,
+                            "period_end": from,
+                            "octets": total,
+                            "octets_billed_before": billed_octets,
+                            "cap_gb": cap,
+                            "billed_gb": extra,
+                            "per_gb": price.normalize().to_string(),
+                        }),
+                    });
+                }
+                billed_octets = total;
+            }
+        }
+    }
+    let mut usage_periods = 0;
     while let (Some(from), Some(due)) = (usage_from, usage_due_on) {
-        if due > run_on {
+        if due > run_on || usage_periods >= MAX_PERIODS_PER_RUN {
             break;
         }
+        usage_periods += 1;
         let octets = usage
             .iter()
             .find(|(start, _)| *start == from)
             .map_or(0, |(_, o)| *o);
+        billed_octets = octets;
         if let (Some(cap), Some(price)) = (terms.cap_gb, terms.overage_per_gb) {
-            let cap_octets = i64::from(cap.max(0)) * BYTES_PER_GB;
+            let cap_octets = i64::from(cap.max(0)).saturating_mul(BYTES_PER_GB);
             if octets > cap_octets {
                 let over = octets - cap_octets;
-                let gb = (over + BYTES_PER_GB - 1) / BYTES_PER_GB;
+                let gb = gb_over(octets, cap);
                 let quantity = Decimal::from(gb);
                 charges.push(Charge {
                     kind: LineKind::Usage,
@@ -425,10 +492,12 @@ pub fn rate(terms: &Terms, usage: &[(NaiveDate, i64)], run_on: NaiveDate) -> Rat
     }
     Rated {
         charges,
+        billed_discount,
         billed_through,
         usage_from,
         usage_due_on,
         promo_cycles_left: promo,
+        usage_billed_octets: billed_octets,
     }
 }
 
@@ -476,7 +545,8 @@ fn segments(
 }
 
 /// Settles a change of rate on `day` (the rule at the top): the adjustments, and the new
-/// `billed_through`.
+/// `billed_through`. Each rate is net of its promotion (one line per rate and segment, so a
+/// credit and the promotion it carried never come apart).
 pub fn settle(
     anchor_day: u32,
     billed_through: NaiveDate,
@@ -486,77 +556,44 @@ pub fn settle(
     what: &str,
 ) -> (Vec<Adjustment>, NaiveDate) {
     let mut out = Vec::new();
-    let (from, to, through) = if day >= billed_through {
+    let forward = day >= billed_through;
+    let (from, to, through) = if forward {
         (billed_through, day, day)
     } else {
         (day, billed_through, billed_through)
     };
     for (period, f, t) in segments(anchor_day, from, to) {
-        // (kind, monthly, sign, rule, text) per part of the segment.
-        let parts: [(LineKind, Decimal, bool, &str, &str); 4] = if day >= billed_through {
-            [
-                (
-                    LineKind::Proration,
-                    old.monthly,
-                    true,
-                    "days_before_change",
-                    "days before the change",
-                ),
-                (
-                    LineKind::Discount,
-                    old.discount,
-                    false,
-                    "promotion_before_change",
-                    "promotion before the change",
-                ),
-                (LineKind::Proration, Decimal::ZERO, true, "", ""),
-                (LineKind::Discount, Decimal::ZERO, true, "", ""),
-            ]
+        // (rate, sign, rule, text) per part of the segment.
+        let parts: Vec<(Rate, bool, &str, &str)> = if forward {
+            vec![(old, true, "days_before_change", "days before the change")]
         } else {
-            [
+            vec![
+                (old, false, "credit_unused_days", "credit for unused days"),
                 (
-                    LineKind::Proration,
-                    old.monthly,
-                    false,
-                    "credit_unused_days",
-                    "credit for unused days",
-                ),
-                (
-                    LineKind::Discount,
-                    old.discount,
-                    true,
-                    "promotion_reversed",
-                    "promotion on unused days reversed",
-                ),
-                (
-                    LineKind::Proration,
-                    new.monthly,
+                    new,
                     true,
                     "charge_remaining_days",
                     "new price for the remaining days",
                 ),
-                (
-                    LineKind::Discount,
-                    new.discount,
-                    false,
-                    "promotion_remaining_days",
-                    "promotion for the remaining days",
-                ),
             ]
         };
-        for (kind, monthly, positive, rule, text) in parts {
-            let amount = part(monthly, period, f, t);
+        for (rate, positive, rule, text) in parts {
+            let amount = part(rate.monthly, period, f, t) - part(rate.discount, period, f, t);
             if amount.is_zero() {
                 continue;
             }
+            let mut r = day_rule(rule, period, f, t, rate.monthly);
+            if !rate.discount.is_zero() {
+                r["discount"] = json!(rate.discount.normalize().to_string());
+            }
             out.push(Adjustment {
-                kind,
+                kind: LineKind::Proration,
                 period,
                 from: f,
                 to: t,
                 amount: if positive { amount } else { -amount },
                 description: format!("{what}: {text} ({})", period_text(f, t)),
-                rule: day_rule(rule, period, f, t, monthly),
+                rule: r,
             });
         }
     }
@@ -644,6 +681,13 @@ pub fn explain(rule: &Value, currency: &str) -> String {
             .unwrap_or_default();
         format!("{} – {}", text("from"), to)
     };
+    let less = || {
+        if rule.get("discount").is_some() {
+            format!(" less the promotion's {} {currency}", money("discount"))
+        } else {
+            String::new()
+        }
+    };
     let days = || {
         format!(
             "{} of the period's {} days ({})",
@@ -678,12 +722,16 @@ pub fn explain(rule: &Value, currency: &str) -> String {
                 num("cap_gb"), gb("over_octets").round_dp(3).normalize(), num("billed_gb"), money("per_gb")
             )
         }
-        "days_before_change" => format!("The old monthly price {} {currency} for the days before the change: {}.", money("monthly"), days()),
-        "promotion_before_change" => format!("The old promotion ({} {currency} a month) for the days before the change: {}.", money("monthly"), days()),
-        "credit_unused_days" => format!("Credit: the old monthly price {} {currency} for the days already billed and not used: {}.", money("monthly"), days()),
-        "promotion_reversed" => format!("The old promotion ({} {currency} a month) taken back for the unused days: {}.", money("monthly"), days()),
-        "charge_remaining_days" => format!("The new monthly price {} {currency} for the rest of the period: {}.", money("monthly"), days()),
-        "promotion_remaining_days" => format!("The promotion ({} {currency} a month) for the rest of the period: {}.", money("monthly"), days()),
+        "days_before_change" => format!("The old monthly price {} {currency}{} for the days before the change: {}.", money("monthly"), less(), days()),
+        "credit_unused_days" => format!("Credit: the old monthly price {} {currency}{} for the days already billed and not used: {}.", money("monthly"), less(), days()),
+        "charge_remaining_days" => format!("The new monthly price {} {currency}{} for the rest of the period: {}.", money("monthly"), less(), days()),
+        "late_usage_over_cap" => format!(
+            "Usage recorded after {} – {} was billed: the period's total rose to {} GB, {} GB more over the {} GB cap at {} {currency} per GB.",
+            text("period_start"),
+            text("period_end").parse::<NaiveDate>().ok().and_then(|d| d.pred_opt()).map(|d| d.to_string()).unwrap_or_default(),
+            (Decimal::from(num("octets")) / Decimal::from(BYTES_PER_GB)).round_dp(3).normalize(),
+            num("billed_gb"), num("cap_gb"), money("per_gb")
+        ),
         "one_time" => match text("kind").as_str() {
             "early_termination_fee" => "Early termination fee: the service ended inside its minimum contract.".to_string(),
             "late_fee" => "Late fee.".to_string(),

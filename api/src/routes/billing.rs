@@ -44,6 +44,12 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(add_pending_charge);
 }
 
+/// Days the API takes: 1970 to 2199 (what billing periods and PostgreSQL dates comfortably
+/// hold).
+fn sane_day(day: NaiveDate) -> bool {
+    (1970..2200).contains(&chrono::Datelike::year(&day))
+}
+
 fn money(amount: Decimal, currency: &str) -> String {
     for_display(amount, currency).to_string()
 }
@@ -186,7 +192,13 @@ pub async fn create_bill_run(
         errors.add("mode", "invalid", "must be dry_run, draft or issue");
     }
     let today = ctx.now.date_naive();
-    if mode.is_some_and(|m| m != Mode::DryRun) && body.run_on > today {
+    if !sane_day(body.run_on) || body.run_on > today + chrono::Duration::days(366) {
+        errors.add(
+            "run_on",
+            "out_of_range",
+            "a day from 1970 on, at most a year ahead",
+        );
+    } else if mode.is_some_and(|m| m != Mode::DryRun) && body.run_on > today {
         errors.add(
             "run_on",
             "in_the_future",
@@ -697,6 +709,12 @@ pub async fn list_invoices(
             format!("unknown status {bad}; use {}", INVOICE_STATUSES.join(", ")),
         ));
     }
+    if q.period.is_some_and(|d| !sane_day(d)) {
+        return Err(ApiError::bad_request(
+            "invalid_query",
+            "period must be a day from 1970 to 2199",
+        ));
+    }
     let today = ctx.now.date_naive();
     let filter = InvoiceFilter {
         statuses,
@@ -1132,7 +1150,7 @@ pub struct Statement {
     params(("id" = i64, Path, description = "Customer id"), StatementQuery),
     responses(
         (status = 200, description = "The statement (JSON, or `application/pdf`)", body = Statement),
-        (status = 400, description = "`invalid_query`: `from` after `to`, a span over 3 years, an unknown format", body = Problem),
+        (status = 400, description = "`invalid_query`: `from` after `to`, a span over 3 years, a day before 1970 or after 2199, an unknown format", body = Problem),
         (status = 404, description = "`not_found`", body = Problem),
     )
 )]
@@ -1147,10 +1165,10 @@ pub async fn customer_statement(
     let q = query.into_inner();
     let to = q.to.unwrap_or_else(|| ctx.now.date_naive());
     let from = q.from.unwrap_or(to - chrono::Duration::days(90));
-    if from > to || (to - from).num_days() > 3 * 366 {
+    if !sane_day(from) || !sane_day(to) || from > to || (to - from).num_days() > 3 * 366 {
         return Err(ApiError::bad_request(
             "invalid_query",
-            "from must be on or before to, at most three years apart",
+            "from must be on or before to, at most three years apart, between 1970 and 2199",
         ));
     }
     let pdf = match q.format.as_deref() {

@@ -709,14 +709,13 @@ pub fn suspend(
         if reason == SuspendReason::CustomerRequest
             && !billing::bills_customer_request_suspensions(conn, before.customer_id)?
         {
-            billing::settle(
+            settle_with_addons(
                 conn,
                 &before,
                 &after,
-                ctx.now.date_naive(),
-                billing::Change::Stop,
-                "Paused at the customer's request",
                 ctx.now,
+                billing::Change::Pause,
+                "Paused at the customer's request",
             )?;
         }
         let mode = config.suspend_mode.as_str();
@@ -774,14 +773,13 @@ pub fn restore(
             ))
             .returning(SubscriptionRow::as_returning())
             .get_result(conn)?;
-        billing::settle(
+        settle_with_addons(
             conn,
             &before,
             &after,
-            ctx.now.date_naive(),
+            ctx.now,
             billing::Change::Resume,
             "Restored",
-            ctx.now,
         )?;
         // Undo the overlay the suspension actually put on.
         let mode: Option<serde_json::Value> = provisioning_jobs::table
@@ -812,6 +810,29 @@ pub fn restore(
         )?;
         Ok(details(conn, vec![after])?.remove(0))
     })
+}
+
+/// Settles a pause or its end for a plan and the add-ons riding on it (they are paused
+/// with it).
+fn settle_with_addons(
+    conn: &mut PgConnection,
+    before: &SubscriptionRow,
+    after: &SubscriptionRow,
+    now: DateTime<Utc>,
+    change: billing::Change,
+    what: &str,
+) -> ApiResult<()> {
+    let day = now.date_naive();
+    billing::settle(conn, before, after, day, change, what, now)?;
+    let addons: Vec<SubscriptionRow> = subscriptions::table
+        .filter(subscriptions::parent_id.eq(before.id))
+        .filter(subscriptions::status.ne("terminated"))
+        .select(SubscriptionRow::as_select())
+        .load(conn)?;
+    for addon in &addons {
+        billing::settle(conn, addon, addon, day, change, what, now)?;
+    }
+    Ok(())
 }
 
 /// The outcome of a plan change request.

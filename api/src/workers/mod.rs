@@ -136,7 +136,7 @@ pub fn spawn_usage_poller(
 /// Runs bill runs: claims a queued run (or one whose worker died), runs it chunk by chunk
 /// (each chunk one transaction), and looks for the next; when idle it waits for a wake-up
 /// or `BILLING_POLL_MS`. With `BILLING_SCHEDULE` on, it queues the day's scheduled run (once
-/// per day across replicas: a unique index) when the day starts.
+/// per day across replicas: a unique index) from `BILLING_SCHEDULE_HOUR` on.
 pub fn spawn_billing(
     pool: DbPool,
     clock: SharedClock,
@@ -151,10 +151,15 @@ pub fn spawn_billing(
             let clock2 = clock.clone();
             let schedule = config.schedule.clone();
             let chunk = config.chunk;
+            let schedule_hour = config.schedule_hour;
             let result = tokio::task::spawn_blocking(move || -> anyhow::Result<bool> {
                 let mut conn = pool2.get()?;
-                if let Some(mode) = schedule.as_deref().and_then(run::Mode::parse) {
-                    let now = clock2.now();
+                let now = clock2.now();
+                if let Some(mode) = schedule
+                    .as_deref()
+                    .and_then(run::Mode::parse)
+                    .filter(|_| chrono::Timelike::hour(&now) >= schedule_hour)
+                {
                     if let Err(e) = run::schedule(&mut conn, now.date_naive(), mode, now) {
                         tracing::warn!(error = %e, "scheduling the daily bill run");
                     }

@@ -4,9 +4,9 @@
 //! - An issued invoice never changes except for what settles it: its status and the
 //!   amounts paid and credited. Its number, lines and totals are fixed.
 //! - Void: only an issued invoice with nothing paid and nothing credited. The number stays
-//!   used; the ledger gets an entry that takes the invoice's amount back. The periods it
-//!   billed stay billed (a voided invoice is a document that should not have been sent;
-//!   charges that are still owed are billed again by hand).
+//!   used; the ledger gets an entry that takes the invoice's amount back. The waiting
+//!   charges it carried (one-time charges, fees, credits of changes) wait again for the next
+//!   invoice; the recurring and usage periods it billed stay billed.
 //! - Credit notes (series `CN`): the whole invoice, chosen lines (each at most what is left of
 //!   it), or an amount spread over the invoice's tax rates (`domain::billing::allocate_credit`).
 //!   Together they never exceed the invoice's total. A credit reduces what is due; an invoice
@@ -358,6 +358,15 @@ pub fn void(
             .returning(InvoiceRow::as_returning())
             .get_result(conn)?;
         let number = row.number.clone().unwrap_or_default();
+        // The waiting charges it carried (fees, one-time charges, credits of changes) wait
+        // again for the next invoice; its recurring and usage periods stay billed.
+        let released =
+            diesel::update(pending_charges::table.filter(pending_charges::invoice_id.eq(Some(id))))
+                .set((
+                    pending_charges::invoiced_at.eq(None::<DateTime<Utc>>),
+                    pending_charges::invoice_id.eq(None::<i64>),
+                ))
+                .execute(conn)?;
         diesel::insert_into(ledger_entries::table)
             .values((
                 ledger_entries::customer_id.eq(row.customer_id),
@@ -380,7 +389,8 @@ pub fn void(
                 entity_id: id.to_string(),
                 before: Some(snapshot(&before)),
                 after: Some(json!({"number": number, "status": "void", "reason": reason,
-                                   "total": row.total.to_string(), "currency": row.currency})),
+                                   "total": row.total.to_string(), "currency": row.currency,
+                                   "charges_released": released})),
                 customer_id: Some(row.customer_id),
             },
         )?;
@@ -501,55 +511,79 @@ pub fn credit(
         let currency = Currency::parse(&before.currency)
             .map_err(|e| ApiError::internal(anyhow::anyhow!(e)))?;
         let current = view(conn, before.clone())?;
-        let left_of =
-            |line: &InvoiceLineRow, credited: Decimal| (line.amount - credited).max(Decimal::ZERO);
-        let tax_of = |net: Decimal, rate: Decimal| {
-            round_to_minor_unit(net * rate / Decimal::ONE_HUNDRED, currency)
-        };
-        let mut new_lines: Vec<NewCreditLine> = Vec::new();
-        // In full after a credit by amount (which no line carries): what is left, by amount.
-        let open = before.total - before.amount_credited;
-        let lines_left: Decimal = current
-            .lines
-            .iter()
-            .map(|(l, c)| {
-                let left = left_of(l, *c);
-                left + tax_of(left, l.tax_rate)
-            })
-            .sum();
-        let request = match request {
-            CreditRequest::Full if lines_left != open && open > Decimal::ZERO => {
-                CreditRequest::Amount(open)
+        // What was credited so far, per invoice line and per tax rate (net and tax).
+        let credited: Vec<(Option<i64>, Decimal, String, Decimal, Decimal)> =
+            credit_note_lines::table
+                .inner_join(credit_notes::table)
+                .filter(credit_notes::invoice_id.eq(invoice_id))
+                .select((
+                    credit_note_lines::invoice_line_id,
+                    credit_note_lines::tax_rate,
+                    credit_note_lines::tax_name,
+                    credit_note_lines::amount,
+                    credit_note_lines::tax_amount,
+                ))
+                .load(conn)?;
+        // Per rate: (rate, name, net left, tax left), from all lines (discounts included).
+        let mut groups: Vec<(Decimal, String, Decimal, Decimal)> = Vec::new();
+        for (line, _) in &current.lines {
+            match groups
+                .iter_mut()
+                .find(|g| g.0 == line.tax_rate && g.1 == line.tax_name)
+            {
+                Some(g) => {
+                    g.2 += line.amount;
+                    g.3 += line.tax_amount;
+                }
+                None => groups.push((
+                    line.tax_rate,
+                    line.tax_name.clone(),
+                    line.amount,
+                    line.tax_amount,
+                )),
             }
-            other => other,
-        };
+        }
+        for (_, rate, name, net, tax) in &credited {
+            if let Some(g) = groups.iter_mut().find(|g| g.0 == *rate && g.1 == *name) {
+                g.2 -= *net;
+                g.3 -= *tax;
+            }
+        }
+        groups
+            .retain(|g| g.2 + g.3 > Decimal::ZERO && g.2 >= Decimal::ZERO && g.3 >= Decimal::ZERO);
+        let number = before.number.clone().unwrap_or_default();
+        let group_line =
+            |(rate, name, net, tax): (Decimal, String, Decimal, Decimal)| NewCreditLine {
+                invoice_line_id: None,
+                description: format!("Credit on invoice {number} ({name})"),
+                amount: net,
+                tax_rate: rate,
+                tax_name: name,
+                tax_amount: tax,
+            };
+        let mut new_lines: Vec<NewCreditLine> = Vec::new();
         match &request {
             CreditRequest::Full => {
-                for (line, credited) in &current.lines {
-                    let left = left_of(line, *credited);
-                    if left > Decimal::ZERO {
-                        new_lines.push(NewCreditLine {
-                            invoice_line_id: Some(line.id),
-                            description: line.description.clone(),
-                            amount: left,
-                            tax_rate: line.tax_rate,
-                            tax_name: line.tax_name.clone(),
-                            tax_amount: tax_of(left, line.tax_rate),
-                        });
-                    }
-                }
+                // Everything left, rate by rate: net and tax exactly as the invoice charged.
+                new_lines.extend(groups.iter().cloned().map(group_line));
             }
             CreditRequest::Lines(wanted) => {
                 for (i, (line_id, amount)) in wanted.iter().enumerate() {
-                    let Some((line, credited)) =
-                        current.lines.iter().find(|(l, _)| l.id == *line_id)
+                    let Some((line, _)) = current.lines.iter().find(|(l, _)| l.id == *line_id)
                     else {
                         return Err(line_error(i, "not_found", "no such line on this invoice"));
                     };
                     if wanted[..i].iter().any(|(other, _)| other == line_id) {
                         return Err(line_error(i, "duplicate", "the line is named twice"));
                     }
-                    let left = left_of(line, *credited);
+                    let (net_done, tax_done) = credited
+                        .iter()
+                        .filter(|c| c.0 == Some(line.id))
+                        .fold((Decimal::ZERO, Decimal::ZERO), |(n, t), c| {
+                            (n + c.3, t + c.4)
+                        });
+                    let left = (line.amount - net_done).max(Decimal::ZERO);
+                    let tax_left = (line.tax_amount - tax_done).max(Decimal::ZERO);
                     let amount = amount.unwrap_or(left);
                     if amount <= Decimal::ZERO || amount != round_to_minor_unit(amount, currency) {
                         return Err(line_error(
@@ -565,37 +599,28 @@ pub fn credit(
                             format!("at most {left} is left to credit on this line"),
                         ));
                     }
+                    // The last part of a line takes the rest of its tax, so parts never
+                    // credit more tax than the line carried.
+                    let tax_amount = if amount == left {
+                        tax_left
+                    } else {
+                        round_to_minor_unit(amount * line.tax_rate / Decimal::ONE_HUNDRED, currency)
+                            .min(tax_left)
+                    };
                     new_lines.push(NewCreditLine {
                         invoice_line_id: Some(line.id),
                         description: line.description.clone(),
                         amount,
                         tax_rate: line.tax_rate,
                         tax_name: line.tax_name.clone(),
-                        tax_amount: tax_of(amount, line.tax_rate),
+                        tax_amount,
                     });
                 }
             }
             CreditRequest::Amount(gross) => {
-                // What is left per tax rate, gross, from the lines.
-                let mut groups: Vec<(Decimal, String, Decimal)> = Vec::new();
-                for (line, credited) in &current.lines {
-                    let left = left_of(line, *credited);
-                    if left <= Decimal::ZERO {
-                        continue;
-                    }
-                    let g = left + tax_of(left, line.tax_rate);
-                    match groups
-                        .iter_mut()
-                        .find(|(r, n, _)| *r == line.tax_rate && *n == line.tax_name)
-                    {
-                        Some(entry) => entry.2 += g,
-                        None => groups.push((line.tax_rate, line.tax_name.clone(), g)),
-                    }
-                }
-                let rates: Vec<(Decimal, Decimal)> = groups
-                    .iter()
-                    .map(|(r, _, g)| (*r, (*g).min(open)))
-                    .collect();
+                let open: Decimal = groups.iter().map(|g| g.2 + g.3).sum();
+                let rates: Vec<(Decimal, Decimal)> =
+                    groups.iter().map(|g| (g.0, g.2 + g.3)).collect();
                 let shares = if *gross != round_to_minor_unit(*gross, currency) {
                     None
                 } else {
@@ -611,21 +636,23 @@ pub fn credit(
                         ),
                     )]));
                 };
-                for ((rate, name, _), (net, tax)) in groups.iter().zip(shares) {
+                for (g, (net, tax)) in groups.iter().zip(shares) {
+                    let share = net + tax;
+                    let left = g.2 + g.3;
+                    // A share that takes all that is left of a rate takes its net and tax as
+                    // charged; a smaller one splits in the proportion the rate charged.
+                    let (net, tax) = if share >= left {
+                        (g.2, g.3)
+                    } else if left.is_zero() {
+                        (Decimal::ZERO, Decimal::ZERO)
+                    } else {
+                        let n = round_to_minor_unit(share * g.2 / left, currency);
+                        (n, share - n)
+                    };
                     if net.is_zero() && tax.is_zero() {
                         continue;
                     }
-                    new_lines.push(NewCreditLine {
-                        invoice_line_id: None,
-                        description: format!(
-                            "Credit on invoice {}",
-                            before.number.clone().unwrap_or_default()
-                        ),
-                        amount: net,
-                        tax_rate: *rate,
-                        tax_name: name.clone(),
-                        tax_amount: tax,
-                    });
+                    new_lines.push(group_line((g.0, g.1.clone(), net, tax)));
                 }
             }
         }

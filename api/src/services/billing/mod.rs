@@ -59,6 +59,8 @@ pub fn start(
 struct BillingState {
     billed_through: Option<NaiveDate>,
     promo_cycles_left: Option<i32>,
+    billed_discount: Decimal,
+    paused: bool,
 }
 
 fn lock_state(conn: &mut PgConnection, subscription_id: i64) -> QueryResult<Option<BillingState>> {
@@ -67,6 +69,8 @@ fn lock_state(conn: &mut PgConnection, subscription_id: i64) -> QueryResult<Opti
         .select((
             subscription_billing::billed_through,
             subscription_billing::promo_cycles_left,
+            subscription_billing::billed_discount,
+            subscription_billing::paused,
         ))
         .for_update()
         .first(conn)
@@ -90,10 +94,12 @@ pub fn rate_of(sub: &SubscriptionRow, promo_cycles_left: Option<i32>) -> Rate {
 pub enum Change {
     /// The price changes (plan change); billing goes on.
     Price,
-    /// Service stops being billed (a pause at the customer's request, termination).
-    Stop,
-    /// Billing resumes from the day (the end of an unbilled pause).
+    /// Paused at the customer's request: the days from now on are not billed until `Resume`.
+    Pause,
+    /// The end of a `Pause`: billing resumes from the day.
     Resume,
+    /// Terminated: nothing more recurring is billed.
+    Stop,
 }
 
 /// Settles a rate change of `before` on `day` (see the module's doc); `after` is the
@@ -111,17 +117,31 @@ pub fn settle(
         // Never went live: nothing was billed and nothing is owed.
         return Ok(());
     };
-    let anchor = before.billing_anchor_day as u32;
     let Some(through) = state.billed_through else {
-        if change == Change::Resume {
-            set_billed_through(conn, before.id, Some(day), None, now)?;
-        }
         return Ok(());
     };
-    let old = rate_of(before, state.promo_cycles_left);
-    let new = match change {
-        Change::Stop => Rate::NONE,
-        _ => rate_of(after, None),
+    let anchor = before.billing_anchor_day as u32;
+    // Days already billed were billed with the discount their period carried; days not yet
+    // billed cost what the subscription costs now.
+    let current = rate_of(before, state.promo_cycles_left);
+    let billed = Rate {
+        monthly: current.monthly,
+        discount: state.billed_discount,
+    };
+    let (old, new) = match (change, state.paused) {
+        // Nothing to settle: a restore after a billed suspension, a pause of a pause.
+        (Change::Resume, false) | (Change::Pause, true) => return Ok(()),
+        // The paused days were credited (or never billed); the days from the restore up to
+        // what was billed before the pause are charged again.
+        (Change::Resume, true) => (Rate::NONE, rate_of(after, state.promo_cycles_left)),
+        (_, true) => (Rate::NONE, Rate::NONE),
+        (Change::Price, false) => (
+            if day < through { billed } else { current },
+            rate_of(after, None),
+        ),
+        (Change::Pause | Change::Stop, false) => {
+            (if day < through { billed } else { current }, Rate::NONE)
+        }
     };
     let (adjustments, new_through) = rules::settle(anchor, through, day, old, new, what);
     let category: String = products::table
@@ -129,64 +149,56 @@ pub fn settle(
         .select(products::tax_category)
         .first(conn)?;
     for a in &adjustments {
+        // A credit of billed days is taxed at the rate those days were billed at (their
+        // period's first day, or the first day billed in it).
+        let tax_on = if a.amount < Decimal::ZERO {
+            let started = before.started_at.map(|t| t.date_naive());
+            Some(started.map_or(a.period.start, |s| a.period.start.max(s)))
+        } else {
+            Some(a.from)
+        };
         diesel::insert_into(pending_charges::table)
             .values((
                 pending_charges::customer_id.eq(before.customer_id),
                 pending_charges::subscription_id.eq(Some(before.id)),
-                pending_charges::kind.eq(match a.kind {
-                    rules::LineKind::Discount => "discount",
-                    _ => "proration",
-                }),
+                pending_charges::kind.eq("proration"),
                 pending_charges::description.eq(&a.description),
                 pending_charges::amount.eq(a.amount),
                 pending_charges::currency.eq(&before.currency),
                 pending_charges::charge_on.eq(day),
                 pending_charges::period_start.eq(Some(a.from)),
                 pending_charges::period_end.eq(Some(a.to)),
+                pending_charges::tax_on.eq(tax_on),
                 pending_charges::tax_category.eq(&category),
                 pending_charges::rule.eq(Some(&a.rule)),
                 pending_charges::created_at.eq(now),
             ))
             .execute(conn)?;
     }
-    // A plan change ends the old promotion (the new price has none).
-    let promo = match change {
-        Change::Price => Some(Some(0)),
-        _ => None,
+    let (through, paused) = match change {
+        Change::Stop => (None, false),
+        Change::Pause => (Some(new_through), true),
+        Change::Resume | Change::Price => (Some(new_through), false),
     };
-    let through = match change {
-        Change::Stop => None,
-        _ => Some(new_through),
-    };
-    set_billed_through(conn, before.id, through, promo, now)?;
-    Ok(())
-}
-
-fn set_billed_through(
-    conn: &mut PgConnection,
-    subscription_id: i64,
-    through: Option<NaiveDate>,
-    promo: Option<Option<i32>>,
-    now: DateTime<Utc>,
-) -> QueryResult<()> {
-    let target = subscription_billing::table.find(subscription_id);
-    match promo {
-        Some(cycles) => diesel::update(target)
+    let target = subscription_billing::table.find(before.id);
+    let common = (
+        subscription_billing::billed_through.eq(through),
+        subscription_billing::paused.eq(paused),
+        subscription_billing::version.eq(subscription_billing::version + 1),
+        subscription_billing::updated_at.eq(now),
+    );
+    if change == Change::Price {
+        // A plan change ends the old promotion (the new price has none).
+        diesel::update(target)
             .set((
-                subscription_billing::billed_through.eq(through),
-                subscription_billing::promo_cycles_left.eq(cycles),
-                subscription_billing::version.eq(subscription_billing::version + 1),
-                subscription_billing::updated_at.eq(now),
+                common,
+                subscription_billing::promo_cycles_left.eq(Some(0)),
+                subscription_billing::billed_discount.eq(Decimal::ZERO),
             ))
-            .execute(conn)?,
-        None => diesel::update(target)
-            .set((
-                subscription_billing::billed_through.eq(through),
-                subscription_billing::version.eq(subscription_billing::version + 1),
-                subscription_billing::updated_at.eq(now),
-            ))
-            .execute(conn)?,
-    };
+            .execute(conn)?;
+    } else {
+        diesel::update(target).set(common).execute(conn)?;
+    }
     Ok(())
 }
 

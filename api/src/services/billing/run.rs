@@ -107,7 +107,7 @@ pub fn count_due(conn: &mut PgConnection, run_on: NaiveDate) -> QueryResult<i64>
     }
     Ok(diesel::sql_query(
         "SELECT count(*) AS n FROM subscription_billing \
-         WHERE billed_through <= $1 OR usage_due_on <= $1",
+         WHERE (NOT paused AND billed_through <= $1) OR usage_due_on <= $1",
     )
     .bind::<Date, _>(run_on)
     .get_result::<Count>(conn)?
@@ -149,7 +149,7 @@ pub fn schedule(
     let n = diesel::sql_query(
         "INSERT INTO bill_runs (run_on, mode, trigger, status, requested_by, subscriptions_total, created_at) \
          SELECT $1, $2, 'scheduled', 'queued', 'system', \
-                (SELECT count(*) FROM subscription_billing WHERE billed_through <= $1 OR usage_due_on <= $1), $3 \
+                (SELECT count(*) FROM subscription_billing WHERE (NOT paused AND billed_through <= $1) OR usage_due_on <= $1), $3 \
          WHERE NOT EXISTS (SELECT 1 FROM bill_runs WHERE trigger = 'scheduled' AND run_on = $1) \
          ON CONFLICT (run_on) WHERE trigger = 'scheduled' DO NOTHING",
     )
@@ -303,6 +303,12 @@ struct DueSub {
     promo_cycles_left: Option<i32>,
     #[diesel(sql_type = Integer)]
     state_version: i32,
+    #[diesel(sql_type = diesel::sql_types::Bool)]
+    paused: bool,
+    #[diesel(sql_type = diesel::sql_types::Numeric)]
+    billed_discount: Decimal,
+    #[diesel(sql_type = BigInt)]
+    usage_billed_octets: i64,
     #[diesel(sql_type = Integer)]
     anchor_day: i32,
     #[diesel(sql_type = diesel::sql_types::Numeric)]
@@ -335,6 +341,7 @@ fn load_due(
     diesel::sql_query(
         "SELECT sb.subscription_id, sb.customer_id, sb.billed_through, sb.usage_from, \
                 sb.usage_due_on, sb.promo_cycles_left, sb.version AS state_version, \
+                sb.paused, sb.billed_discount, sb.usage_billed_octets, \
                 s.billing_anchor_day AS anchor_day, s.unit_monthly, s.quantity, \
                 s.discount_monthly, s.currency::text AS currency, \
                 (s.ended_at AT TIME ZONE 'UTC')::date AS ended_on, \
@@ -345,7 +352,7 @@ fn load_due(
          JOIN product_versions pv ON pv.id = s.product_version_id \
          JOIN products p ON p.id = s.product_id \
          WHERE sb.customer_id > $1 AND ($2::bigint IS NULL OR sb.customer_id = $2) \
-           AND (sb.billed_through <= $3 OR sb.usage_due_on <= $3) \
+           AND ((NOT sb.paused AND sb.billed_through <= $3) OR sb.usage_due_on <= $3) \
          ORDER BY sb.customer_id, sb.subscription_id \
          LIMIT $4",
     )
@@ -391,20 +398,25 @@ struct UsageTotal {
     octets: i64,
 }
 
+/// Usage totals of the subscriptions `ids`, from each one's day in `since` up to `before`.
 fn load_usage(
     conn: &mut PgConnection,
     ids: &[i64],
+    since: &[NaiveDate],
     before: NaiveDate,
 ) -> QueryResult<Vec<UsageTotal>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
     diesel::sql_query(
-        "SELECT subscription_id, period_start, octets FROM usage_period_totals \
-         WHERE subscription_id = ANY($1) AND period_start < $2",
+        "SELECT t.subscription_id, t.period_start, t.octets \
+         FROM unnest($1::bigint[], $3::date[]) AS u(id, since) \
+         JOIN usage_period_totals t ON t.subscription_id = u.id \
+          AND t.period_start >= u.since AND t.period_start < $2",
     )
     .bind::<Array<BigInt>, _>(ids)
     .bind::<Date, _>(before)
+    .bind::<Array<Date>, _>(since)
     .load(conn)
 }
 
@@ -434,6 +446,10 @@ pub(crate) struct Waiting {
     pub tax_category: String,
     #[diesel(sql_type = Nullable<diesel::sql_types::Jsonb>)]
     pub rule: Option<Value>,
+    #[diesel(sql_type = Nullable<Date>)]
+    pub tax_on: Option<NaiveDate>,
+    #[diesel(sql_type = Timestamptz)]
+    pub created_at: DateTime<Utc>,
 }
 
 fn load_waiting(
@@ -444,7 +460,8 @@ fn load_waiting(
 ) -> QueryResult<Vec<Waiting>> {
     diesel::sql_query(
         "SELECT id, customer_id, subscription_id, kind, description, amount, \
-                currency::text AS currency, charge_on, period_start, period_end, tax_category, rule \
+                currency::text AS currency, charge_on, period_start, period_end, tax_category, rule, \
+                tax_on, created_at \
          FROM pending_charges \
          WHERE invoiced_at IS NULL AND charge_on <= $3 AND customer_id > $1 \
            AND ($2::bigint IS NULL OR customer_id <= $2) \
@@ -537,6 +554,8 @@ struct StateUpdate {
     id: i64,
     version: i32,
     billed_through: Option<NaiveDate>,
+    billed_discount: Decimal,
+    usage_billed_octets: i64,
     usage_from: Option<NaiveDate>,
     usage_due_on: Option<NaiveDate>,
     promo_cycles_left: Option<i32>,
@@ -559,7 +578,7 @@ pub(crate) fn waiting_charge(w: &Waiting) -> Charge {
         unit_price: w.amount,
         amount: w.amount,
         tax_category: w.tax_category.clone(),
-        tax_date: w.period_start.unwrap_or(w.charge_on),
+        tax_date: w.tax_on.or(w.period_start).unwrap_or(w.charge_on),
         rule: w
             .rule
             .clone()
@@ -569,6 +588,9 @@ pub(crate) fn waiting_charge(w: &Waiting) -> Charge {
 
 /// One customer's invoice: subscriptions rated, waiting charges added (credits only as far
 /// as the invoice stays at or above zero); `None` when there is nothing to bill.
+/// The lines one subscription change made: its subscription and moment.
+type ChangeKey = (Option<i64>, DateTime<Utc>);
+
 pub(crate) fn build(
     payer: TaxPayer<'_>,
     currency: Currency,
@@ -584,13 +606,30 @@ pub(crate) fn build(
         currency,
     );
     let base: Decimal = lines.iter().map(|l| l.amount + l.tax_amount).sum();
-    let gross: Vec<Decimal> = waiting_lines
-        .iter()
-        .map(|l| l.amount + l.tax_amount)
-        .collect();
-    let taken = rules::take_credits(base, &gross);
+    // The lines one change made (a credit and the new price's charge) go together: they are
+    // taken or left as one, by their sum.
+    let key = |w: &Waiting| (w.kind == "proration").then_some((w.subscription_id, w.created_at));
+    let mut groups: Vec<(Option<ChangeKey>, Decimal, Vec<usize>)> = Vec::new();
+    for (i, (line, w)) in waiting_lines.iter().zip(waiting).enumerate() {
+        let gross = line.amount + line.tax_amount;
+        match key(w).and_then(|k| groups.iter_mut().find(|g| g.0 == Some(k))) {
+            Some(g) => {
+                g.1 += gross;
+                g.2.push(i);
+            }
+            None => groups.push((key(w), gross, vec![i])),
+        }
+    }
+    let sums: Vec<Decimal> = groups.iter().map(|g| g.1).collect();
+    let taken = rules::take_credits(base, &sums);
+    let mut take = vec![false; waiting_lines.len()];
+    for (g, t) in groups.iter().zip(taken) {
+        for i in &g.2 {
+            take[*i] = t;
+        }
+    }
     let mut ids = Vec::new();
-    for ((line, w), take) in waiting_lines.into_iter().zip(waiting).zip(taken) {
+    for ((line, w), take) in waiting_lines.into_iter().zip(waiting).zip(take) {
         if take {
             lines.push(line);
             ids.push(w.id);
@@ -647,17 +686,18 @@ fn rate_chunk(conn: &mut PgConnection, run: &BillRunRow, limit: i64) -> ApiResul
     customer_ids.dedup();
     let last_customer = upto.unwrap_or(*customer_ids.last().expect("not empty"));
     let payers = load_payers(conn, &customer_ids)?;
-    let capped: Vec<i64> = subs
+    // Capped plans: the usage of the periods being billed, and of the one before (usage
+    // recorded after it was billed).
+    let (capped, since): (Vec<i64>, Vec<NaiveDate>) = subs
         .iter()
-        .filter(|s| {
-            s.cap_gb.is_some()
-                && s.overage_per_gb.is_some()
-                && s.usage_due_on.is_some_and(|d| d <= run_on)
+        .filter(|s| s.cap_gb.is_some() && s.overage_per_gb.is_some())
+        .filter_map(|s| {
+            let from = s.usage_from?.pred_opt()?;
+            Some((s.subscription_id, from - Duration::days(31)))
         })
-        .map(|s| s.subscription_id)
-        .collect();
+        .unzip();
     let mut usage: HashMap<i64, Vec<(NaiveDate, i64)>> = HashMap::new();
-    for u in load_usage(conn, &capped, run_on)? {
+    for u in load_usage(conn, &capped, &since, run_on)? {
         usage
             .entry(u.subscription_id)
             .or_default()
@@ -716,6 +756,7 @@ fn rate_chunk(conn: &mut PgConnection, run: &BillRunRow, limit: i64) -> ApiResul
             continue;
         }
         let mut charges = Vec::new();
+        let mut updates = Vec::with_capacity(my_subs.len());
         for s in my_subs {
             let terms = Terms {
                 subscription_id: s.subscription_id,
@@ -725,12 +766,13 @@ fn rate_chunk(conn: &mut PgConnection, run: &BillRunRow, limit: i64) -> ApiResul
                 discount: s.discount_monthly,
                 promo_cycles_left: s.promo_cycles_left,
                 tax_category: s.tax_category.clone(),
-                billed_through: s.billed_through,
+                billed_through: s.billed_through.filter(|_| !s.paused),
                 usage_from: s.usage_from,
                 usage_due_on: s.usage_due_on,
                 ended_on: s.ended_on,
                 cap_gb: s.cap_gb,
                 overage_per_gb: s.overage_per_gb,
+                usage_billed_octets: s.usage_billed_octets,
             };
             let empty = Vec::new();
             let r = rules::rate(
@@ -739,10 +781,17 @@ fn rate_chunk(conn: &mut PgConnection, run: &BillRunRow, limit: i64) -> ApiResul
                 run_on,
             );
             charges.extend(r.charges);
-            chunk.updates.push(StateUpdate {
+            updates.push(StateUpdate {
                 id: s.subscription_id,
                 version: s.state_version,
-                billed_through: r.billed_through,
+                // A paused subscription keeps what it had billed.
+                billed_through: if s.paused {
+                    s.billed_through
+                } else {
+                    r.billed_through
+                },
+                billed_discount: r.billed_discount.unwrap_or(s.billed_discount),
+                usage_billed_octets: r.usage_billed_octets,
                 usage_from: r.usage_from,
                 usage_due_on: r.usage_due_on,
                 promo_cycles_left: r.promo_cycles_left,
@@ -753,10 +802,28 @@ fn rate_chunk(conn: &mut PgConnection, run: &BillRunRow, limit: i64) -> ApiResul
             exempt: payer.tax_exempt,
         };
         let (lines, taken) = build(tax_payer, currency, &taxes, charges, my_waiting);
+        let totals = rules::line_totals(&lines);
+        // NUMERIC(14, 4) holds less than 10^10: a customer whose invoice would not fit is an
+        // error of that customer, not of the run.
+        let limit = Decimal::new(10_000_000_000, 0);
+        if lines
+            .iter()
+            .any(|l| l.amount.abs() >= limit || l.tax_amount.abs() >= limit)
+            || [totals.subtotal, totals.tax_total, totals.total]
+                .iter()
+                .any(|t| t.abs() >= limit)
+        {
+            chunk.errors.push(RunError {
+                customer_id,
+                code: "amount_too_large",
+                message: "an amount of this invoice exceeds 9,999,999,999.9999".to_owned(),
+            });
+            continue;
+        }
+        chunk.updates.extend(updates);
         if lines.is_empty() {
             continue;
         }
-        let totals = rules::line_totals(&lines);
         let period = lines.iter().filter_map(|l| l.period).fold(
             None,
             |acc: Option<(NaiveDate, NaiveDate)>, (a, b)| {
@@ -1059,9 +1126,11 @@ fn advance_states(
     let n = diesel::sql_query(
         "UPDATE subscription_billing sb \
          SET billed_through = u.bt, usage_from = u.uf, usage_due_on = u.ud, \
-             promo_cycles_left = u.pc, version = sb.version + 1, updated_at = $7 \
-         FROM unnest($1::bigint[], $2::int[], $3::date[], $4::date[], $5::date[], $6::int[]) \
-              AS u(id, v, bt, uf, ud, pc) \
+             promo_cycles_left = u.pc, billed_discount = u.bd, usage_billed_octets = u.ub, \
+             version = sb.version + 1, updated_at = $7 \
+         FROM unnest($1::bigint[], $2::int[], $3::date[], $4::date[], $5::date[], $6::int[], \
+                     $8::numeric[], $9::bigint[]) \
+              AS u(id, v, bt, uf, ud, pc, bd, ub) \
          WHERE sb.subscription_id = u.id AND sb.version = u.v",
     )
     .bind::<Array<BigInt>, _>(updates.iter().map(|u| u.id).collect::<Vec<_>>())
@@ -1076,6 +1145,18 @@ fn advance_states(
             .collect::<Vec<_>>(),
     )
     .bind::<Timestamptz, _>(now)
+    .bind::<Array<diesel::sql_types::Numeric>, _>(
+        updates
+            .iter()
+            .map(|u| u.billed_discount)
+            .collect::<Vec<_>>(),
+    )
+    .bind::<Array<BigInt>, _>(
+        updates
+            .iter()
+            .map(|u| u.usage_billed_octets)
+            .collect::<Vec<_>>(),
+    )
     .execute(conn)?;
     if n != updates.len() {
         return Err(ApiError::conflict(

@@ -7634,7 +7634,7 @@ export interface operations {
                     "application/json": components["schemas"]["Statement"];
                 };
             };
-            /** @description `invalid_query`: `from` after `to`, a span over 3 years, an unknown format; `invalid_path_parameter`, `invalid_query` */
+            /** @description `invalid_query`: `from` after `to`, a span over 3 years, a day before 1970 or after 2199, an unknown format; `invalid_path_parameter`, `invalid_query` */
             400: {
                 headers: {
                     [name: string]: unknown;
