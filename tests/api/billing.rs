@@ -840,12 +840,44 @@ async fn an_invoice_and_a_credit_note_render_as_pdf() {
     let (_, inv) = one_invoice(&app).await;
     let finance = app.token_as(Role::Finance);
     let id = inv["id"].as_i64().unwrap();
+    diesel::sql_query(
+        "INSERT INTO customer_addresses (customer_id, kind, line1, city, postal_code, country, created_at, updated_at) \
+         SELECT customer_id, 'billing', '12 Harbour Road', 'Portsmouth', 'PO1 2AB', 'GB', now(), now() \
+         FROM invoices LIMIT 1",
+    )
+    .execute(&mut app.conn())
+    .unwrap();
     let pdf = app
         .get(&format!("/api/v1/invoices/{id}/pdf"), Some(&finance))
         .await;
     assert_eq!(pdf.status, 200, "{}", pdf.text);
     assert_eq!(pdf.header("content-type"), Some("application/pdf"));
     assert!(pdf.text.starts_with("%PDF-"));
+    // What the PDF says: the number, the customer and their address, the lines, the total.
+    let bytes = app
+        .client
+        .get(app.url(&format!("/api/v1/invoices/{id}/pdf")))
+        .bearer_auth(&finance)
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    let doc = lopdf::Document::load_mem(&bytes).expect("a PDF");
+    let pages: Vec<u32> = doc.get_pages().keys().copied().collect();
+    let text = doc.extract_text(&pages).unwrap();
+    for expected in [
+        "INV-2026-000001",
+        "Customer 0",
+        "12 Harbour Road",
+        "PO1 2AB Portsmouth",
+        "FIBER",
+        "30.00",
+        "36.00",
+    ] {
+        assert!(text.contains(expected), "{expected} not in the PDF: {text}");
+    }
     assert!(pdf
         .header("content-disposition")
         .unwrap()

@@ -42,11 +42,13 @@ fn seller(company: &Company) -> ApiResult<Seller> {
 fn buyer(b: &BillTo) -> Party {
     Party {
         name: b.company_name.clone().unwrap_or_else(|| b.name.clone()),
-        address_lines: if b.company_name.is_some() {
-            vec![format!("Attn. {}", b.name)]
-        } else {
-            Vec::new()
-        },
+        address_lines: b
+            .company_name
+            .as_ref()
+            .map(|_| format!("Attn. {}", b.name))
+            .into_iter()
+            .chain(b.address_lines.iter().cloned())
+            .collect(),
         tax_id: b.tax_id.clone(),
         email: b.email.clone(),
     }

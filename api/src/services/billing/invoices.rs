@@ -21,8 +21,8 @@ use serde_json::{json, Value};
 
 use super::run::{self, issue_drafts};
 use crate::db::schema::{
-    credit_note_lines, credit_notes, customers, invoice_lines, invoices, ledger_entries,
-    pending_charges,
+    credit_note_lines, credit_notes, customer_addresses, customers, invoice_lines, invoices,
+    ledger_entries, pending_charges,
 };
 use crate::domain::billing::allocate_credit;
 use crate::domain::money::{round_to_minor_unit, Currency};
@@ -124,7 +124,7 @@ pub struct CreditNoteLineRow {
 }
 
 /// Who an invoice is for, as documents show it.
-#[derive(Debug, Clone, Queryable, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct BillTo {
     pub id: i64,
     pub account_number: String,
@@ -132,10 +132,21 @@ pub struct BillTo {
     pub company_name: Option<String>,
     pub email: Option<String>,
     pub tax_id: Option<String>,
+    /// The billing address (or else the service address), line by line.
+    pub address_lines: Vec<String>,
 }
 
+type AddressRow = (
+    String,
+    Option<String>,
+    String,
+    Option<String>,
+    Option<String>,
+    String,
+);
+
 fn bill_to(conn: &mut PgConnection, customer_id: i64) -> QueryResult<BillTo> {
-    customers::table
+    let (id, account_number, name, company_name, email, tax_id) = customers::table
         .find(customer_id)
         .select((
             customers::id,
@@ -145,7 +156,46 @@ fn bill_to(conn: &mut PgConnection, customer_id: i64) -> QueryResult<BillTo> {
             customers::email,
             customers::tax_id,
         ))
+        .first(conn)?;
+    let address: Option<AddressRow> = customer_addresses::table
+        .filter(customer_addresses::customer_id.eq(customer_id))
+        .filter(customer_addresses::kind.eq_any(["billing", "service"]))
+        // "billing" sorts before "service".
+        .order((customer_addresses::kind, customer_addresses::id))
+        .select((
+            customer_addresses::line1,
+            customer_addresses::line2,
+            customer_addresses::city,
+            customer_addresses::region,
+            customer_addresses::postal_code,
+            customer_addresses::country,
+        ))
         .first(conn)
+        .optional()?;
+    let address_lines = address
+        .map(|(line1, line2, city, region, postal, country)| {
+            let town = [postal, Some(city), region]
+                .into_iter()
+                .flatten()
+                .filter(|p| !p.is_empty())
+                .collect::<Vec<_>>()
+                .join(" ");
+            [Some(line1), line2, Some(town), Some(country)]
+                .into_iter()
+                .flatten()
+                .filter(|l| !l.trim().is_empty())
+                .collect()
+        })
+        .unwrap_or_default();
+    Ok(BillTo {
+        id,
+        account_number,
+        name,
+        company_name,
+        email,
+        tax_id,
+        address_lines,
+    })
 }
 
 /// An invoice with everything its page and PDF show.
