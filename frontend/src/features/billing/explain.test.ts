@@ -42,10 +42,9 @@ function line(overrides: Partial<Schemas['InvoiceLine']>): Schemas['InvoiceLine'
 
 describe('periods', () => {
   it('shows the last day of a period, not the exclusive end the API sends', () => {
-    expect(formatPeriod('2026-11-01', '2026-12-01')).toBe(`${formatDate('2026-11-01')} – ${formatDate('2026-11-30')}`);
-    expect(formatPeriodWithDays('2026-11-17', '2026-12-01')).toBe(
-      `${formatDate('2026-11-17')} – ${formatDate('2026-11-30')} (14 days)`,
-    );
+    expect(formatPeriod('2026-11-01', '2026-12-01')).toMatch(/^Nov 1\s*–\s*30, 2026$/);
+    expect(formatPeriod('2026-12-15', '2027-01-15')).toMatch(/^Dec 15, 2026\s*–\s*Jan 14, 2027$/);
+    expect(formatPeriodWithDays('2026-11-17', '2026-12-01')).toMatch(/^Nov 17\s*–\s*30, 2026 \(14 days\)$/);
     // Over a month end and a leap day.
     expect(formatPeriodWithDays('2028-02-15', '2028-03-15')).toMatch(/\(29 days\)$/);
     expect(formatPeriodWithDays('2026-11-30', '2026-12-01')).toBe(`${formatDate('2026-11-30')} (1 day)`);
@@ -61,10 +60,12 @@ describe('the figures of each rule', () => {
   });
 
   it('proration: the days of the period and the share of the price', () => {
-    expect(ruleFigures({ rule: 'remaining_days', days: 15, period_days: 31, monthly: '49.9' }, 'USD')).toEqual([
-      '15 of 31 days',
-      `${usd('49.9')} a month × 15 / 31`,
-    ]);
+    expect(
+      ruleFigures(
+        { rule: 'remaining_days', days: 15, period_days: 31, monthly: '49.9', period_start: '2026-12-01', period_end: '2027-01-01' },
+        'USD',
+      ),
+    ).toEqual(['15 of 31 days', `${usd('49.9')} a month × 15 / 31`, `Billing period ${formatPeriod('2026-12-01', '2027-01-01')}`]);
     expect(ruleFigures({ rule: 'credit_unused_days', days: 12, period_days: 30, monthly: '30' }, 'USD')).toEqual([
       '12 of 30 days',
       `${usd('30')} a month × 12 / 30`,
@@ -103,6 +104,7 @@ describe('the figures of each rule', () => {
 
   it('a one-time charge by its kind; nothing for an unknown rule or none', () => {
     expect(ruleFigures({ rule: 'one_time', kind: 'reconnection_fee' }, 'USD')).toEqual(['Reconnection fee']);
+    expect(ruleFigures({ rule: 'one_time', kind: 'one_time' }, 'USD')).toEqual([]);
     expect(ruleFigures({ rule: 'something_new', days: 3 }, 'USD')).toEqual([]);
     expect(ruleFigures(null, 'USD')).toEqual([]);
   });
@@ -126,7 +128,7 @@ describe('a line explained', () => {
     );
     expect(explained).toMatchObject({
       title: 'Rest of the period, billed in advance',
-      period: `${formatDate('2026-11-17')} – ${formatDate('2026-11-30')} (14 days)`,
+      period: formatPeriodWithDays('2026-11-17', '2026-12-01'),
       explanation: 'The service started during the period: …',
       figures: ['14 of 30 days', `${usd('50')} a month × 14 / 30`],
       tax: `VAT 20% on ${usd('23.33')} = ${usd('4.67')}`,
@@ -149,10 +151,18 @@ describe('a line explained', () => {
       'No tax (Exempt, 0%)',
     );
     expect(describeLineTax({ amount: '39.00', tax_rate: '0', tax_name: '', tax_amount: '0.00' }, 'USD')).toBe('No tax');
+    expect(describeLineTax({ amount: '6.50', tax_rate: '8.2500', tax_name: 'Telecom', tax_amount: '0.54' }, 'USD')).toBe(
+      `Telecom 8.25% on ${usd('6.50')} = ${usd('0.54')}`,
+    );
   });
 
   it('falls back to the line kind when the line has no rule', () => {
     expect(explainLine(line({ kind: 'fee', rule: null, explanation: '' }), 'USD').title).toBe('Fee');
+  });
+
+  it('leaves out an explanation that only repeats the heading', () => {
+    const oneTime = line({ kind: 'one_time', explanation: 'One-time charge.', rule: asRule({ rule: 'one_time', kind: 'one_time' }) });
+    expect(explainLine(oneTime, 'USD')).toMatchObject({ title: 'One-time charge', explanation: '', figures: [] });
   });
 });
 

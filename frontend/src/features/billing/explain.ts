@@ -23,15 +23,18 @@ export function daysBetween(start: string, end: string): number {
   return Math.round((Date.parse(`${end}T00:00:00Z`) - Date.parse(`${start}T00:00:00Z`)) / 86_400_000);
 }
 
+const rangeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeZone: 'UTC' });
+const utcDay = (isoDate: string) => new Date(`${isoDate}T00:00:00Z`);
+
 /**
- * A period as people read it: the API's end is exclusive (the next period's first day),
- * so the last day shown is the day before it. Null when there is no period.
+ * A period as people read it ("Nov 17 – 30, 2026"): the API's end is exclusive (the next
+ * period's first day), so the last day shown is the day before it. Null when there is none.
  */
 export function formatPeriod(start: string | null | undefined, endExclusive: string | null | undefined): string | null {
   if (start == null || endExclusive == null) return null;
   const last = addDays(endExclusive, -1);
   if (last <= start) return formatDate(start);
-  return `${formatDate(start)} – ${formatDate(last)}`;
+  return rangeFormat.formatRange(utcDay(start), utcDay(last));
 }
 
 /** The period with its length: "1 Nov 2026 – 30 Nov 2026 (30 days)". */
@@ -91,6 +94,10 @@ export function ruleFigures(rule: Rule | null | undefined, currency: string): st
   const periodDays = num(rule, 'period_days');
   const monthly = money('monthly');
   const share = days !== null && periodDays !== null ? `${days} of ${periodDays} days` : null;
+  // The whole billing period the days are a part of (the line's own period is those days).
+  const periodStart = text(rule, 'period_start');
+  const billingPeriod = formatPeriod(periodStart, text(rule, 'period_end'));
+  const ofPeriod = billingPeriod === null ? null : `Billing period ${billingPeriod}`;
   const prorated =
     monthly !== null && days !== null && periodDays !== null ? `${monthly} a month × ${days} / ${periodDays}` : null;
   const figures: (string | null)[] = [];
@@ -106,11 +113,13 @@ export function ruleFigures(rule: Rule | null | undefined, currency: string): st
     case 'promotion_reversed':
     case 'charge_remaining_days':
     case 'promotion_remaining_days':
-      figures.push(share, prorated);
+      figures.push(share, prorated, ofPeriod);
       break;
     case 'promotion': {
       figures.push(monthly === null ? null : `Promotion ${monthly}/month off`);
-      figures.push(days !== null && periodDays !== null && days < periodDays ? share : 'Whole period');
+      const partial = days !== null && periodDays !== null && days < periodDays;
+      figures.push(partial ? share : 'Whole period');
+      if (partial) figures.push(ofPeriod);
       const left = rule.cycles_left_after;
       if (typeof left === 'number') {
         figures.push(left === 0 ? 'Last discounted month' : `${plural(left, 'discounted month')} left after this one`);
@@ -135,8 +144,9 @@ export function ruleFigures(rule: Rule | null | undefined, currency: string): st
       break;
     }
     case 'one_time': {
+      // The title says "one-time charge" already; only a more precise kind adds anything.
       const kind = text(rule, 'kind');
-      figures.push(kind === null ? null : chargeKindLabel(kind));
+      figures.push(kind === null || kind === 'one_time' ? null : chargeKindLabel(kind));
       break;
     }
     default:
@@ -145,13 +155,25 @@ export function ruleFigures(rule: Rule | null | undefined, currency: string): st
   return figures.filter((figure): figure is string => figure !== null);
 }
 
+/** A percentage as the API may send it ("8.2500") without its trailing zeros: "8.25%". */
+export function formatPercent(rate: string): string {
+  const trimmed = rate.includes('.') ? rate.replace(/0+$/, '').replace(/\.$/, '') : rate;
+  return `${trimmed}%`;
+}
+
 /** The tax of a line: "VAT 20% on $50.00 = $10.00", or that there is none. */
 export function describeLineTax(line: Pick<InvoiceLine, 'amount' | 'tax_rate' | 'tax_name' | 'tax_amount'>, currency: string): string {
   if (!isPositive(line.tax_rate)) {
     return line.tax_name === '' ? 'No tax' : `No tax (${line.tax_name}, 0%)`;
   }
   const name = line.tax_name === '' ? 'Tax' : line.tax_name;
-  return `${name} ${line.tax_rate}% on ${formatMoney(line.amount, currency)} = ${formatMoney(line.tax_amount, currency)}`;
+  return `${name} ${formatPercent(line.tax_rate)} on ${formatMoney(line.amount, currency)} = ${formatMoney(line.tax_amount, currency)}`;
+}
+
+/** "One-time charge." under the heading "One-time charge" says nothing new. */
+function repeats(explanation: string, title: string): boolean {
+  const plain = (text: string) => text.trim().replace(/\.$/, '').toLowerCase();
+  return plain(explanation) === plain(title);
 }
 
 export interface LineExplanation {
@@ -178,13 +200,14 @@ export interface LineExplanation {
 export function explainLine(line: InvoiceLine, currency: string): LineExplanation {
   const rule = line.rule ?? null;
   const ruleName = rule === null ? null : text(rule, 'rule');
+  const title = (ruleName !== null ? RULE_TITLES[ruleName] : undefined) ?? lineKindLabel(line.kind);
   return {
     id: line.id,
     position: line.position,
-    title: (ruleName !== null ? RULE_TITLES[ruleName] : undefined) ?? lineKindLabel(line.kind),
+    title,
     description: line.description,
     period: formatPeriodWithDays(line.period_start, line.period_end),
-    explanation: line.explanation,
+    explanation: repeats(line.explanation, title) ? '' : line.explanation,
     figures: ruleFigures(rule, currency),
     tax: describeLineTax(line, currency),
     net: formatMoney(line.amount, currency),
@@ -226,7 +249,7 @@ export function totalsWalkthrough(
   for (const tax of invoice.taxes) {
     steps.push({
       sign: '+',
-      label: `${tax.name === '' ? 'Tax' : tax.name} ${tax.rate}% on ${money(tax.base)}`,
+      label: `${tax.name === '' ? 'Tax' : tax.name} ${formatPercent(tax.rate)} on ${money(tax.base)}`,
       amount: money(tax.tax),
       strong: false,
     });
