@@ -76,9 +76,9 @@ describe('authentication', () => {
     assert.ok(existsSync(screenshot) && statSync(screenshot).size > 10_000, 'the screenshot was written');
 
     // Navigate through the menu, including the admin group.
-    await nav.getByRole('link', { name: 'Billing' }).click();
-    await page.getByRole('heading', { name: 'Billing', level: 1 }).waitFor();
-    assert.equal(new URL(page.url()).pathname, '/billing');
+    await nav.getByRole('link', { name: 'Payments' }).click();
+    await page.getByRole('heading', { name: 'Payments', level: 1 }).waitFor();
+    assert.equal(new URL(page.url()).pathname, '/payments');
 
     const [usersResponse] = await Promise.all([
       page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/users' && r.status() === 200),

@@ -55,9 +55,9 @@ describe('routes', () => {
     const user = userEvent.setup();
 
     const nav = await screen.findByRole('navigation', { name: 'Main navigation' });
-    await user.click(within(nav).getByRole('link', { name: 'Billing' }));
-    expect(await screen.findByRole('heading', { name: 'Billing', level: 1 })).toBeInTheDocument();
-    expect(screen.getByText('Billing is coming in a later release.')).toBeInTheDocument();
+    await user.click(within(nav).getByRole('link', { name: 'Payments' }));
+    expect(await screen.findByRole('heading', { name: 'Payments', level: 1 })).toBeInTheDocument();
+    expect(screen.getByText('Payments is coming in a later release.')).toBeInTheDocument();
 
     await user.click(screen.getByRole('button', { name: 'Log out' }));
 
@@ -66,6 +66,32 @@ describe('routes', () => {
     expect(router.state.location.search).toBe('');
     expect(api.requests.at(-1)?.body).toEqual({ refresh_token: 'refresh-1' });
     expect(window.localStorage.getItem(REFRESH_TOKEN_KEY)).toBeNull();
+  });
+
+  it.each([
+    ['finance', true],
+    ['manager', true],
+    ['agent', false],
+    ['viewer', false],
+  ] as const)('shows %s the invoices, and bill runs only to billing roles (%s)', async (role, seesRuns) => {
+    tokenStore.setTokens(tokens('1'));
+    mockApi({ 'GET /api/v1/auth/me': () => json({ ...admin, name: 'Fin', role }) });
+    renderRoutes(routes, '/');
+    const nav = await screen.findByRole('navigation', { name: 'Main navigation' });
+    expect(within(nav).getByRole('link', { name: 'Invoices' })).toHaveAttribute('href', '/invoices');
+    expect(within(nav).queryByRole('link', { name: 'Bill runs' }) !== null).toBe(seesRuns);
+  });
+
+  it('sends the old billing placeholder address to the invoices', async () => {
+    tokenStore.setTokens(tokens('1'));
+    mockApi({
+      'GET /api/v1/auth/me': () => json(admin),
+      'GET /api/v1/invoices': () => json({ items: [], next_cursor: null }),
+    });
+    const { router } = renderRoutes(routes, '/billing');
+    expect(await screen.findByRole('heading', { name: 'Invoices', level: 1 })).toBeInTheDocument();
+    expect(router.state.location.pathname).toBe('/invoices');
+    expect(await screen.findByText('No invoices yet. Bill runs make them.')).toBeInTheDocument();
   });
 
   it("tells a non-admin they don't have access to the users page", async () => {

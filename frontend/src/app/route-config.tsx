@@ -1,15 +1,17 @@
 import type { ComponentType } from 'react';
-import type { RouteObject } from 'react-router';
+import { Navigate, type RouteObject } from 'react-router';
 import { ComingSoon } from '@/components/ui/coming-soon';
 import { RouteErrorFallback } from './error-boundary';
 import { AppLayout } from './layout/app-layout';
 import { RequireAuth } from './require-auth';
 import { ApiClientsRoute } from './routes/api-clients';
 import { AuditLogRoute } from './routes/audit-log';
+import { BillRunRoute, BillRunsRoute } from './routes/bill-runs';
 import { CatalogRoute } from './routes/catalog';
 import { Customer360Route } from './routes/customer-360';
 import { CustomersRoute } from './routes/customers';
 import { DashboardRoute } from './routes/dashboard';
+import { InvoiceRoute, InvoicesRoute } from './routes/invoices';
 import { LeadRoute, LeadsRoute } from './routes/leads';
 import { LoginRoute } from './routes/login';
 import { NetworkRoute } from './routes/network';
@@ -32,6 +34,8 @@ const builtPages: Partial<Record<string, ComponentType>> = {
   '/leads': LeadsRoute,
   '/customers': CustomersRoute,
   '/provisioning': ProvisioningRoute,
+  '/billing/runs': BillRunsRoute,
+  '/invoices': InvoicesRoute,
 };
 
 function areaRoute(area: Area): RouteObject {
@@ -60,6 +64,10 @@ export const routes: RouteObject[] = [
           { path: '/orders/new', element: <NewOrderRoute /> },
           { path: '/orders/:id', element: <OrderRoute /> },
           { path: '/leads/:id', element: <LeadRoute /> },
+          { path: '/invoices/:id', element: <InvoiceRoute /> },
+          { path: '/billing/runs/:id', element: <BillRunRoute /> },
+          // Billing used to be one placeholder page; its old address leads to the invoices.
+          { path: '/billing', element: <Navigate to="/invoices" replace /> },
           ...adminAreas.map(areaRoute),
         ],
       },

@@ -5,7 +5,10 @@ export interface Area {
   path: string;
   label: string;
   summary: string;
-  /** Who sees the area in the navigation; admin areas without it are for admins only. */
+  /**
+   * Who sees the area in the navigation; lifecycle stages without it are for all staff,
+   * admin areas without it for admins only.
+   */
   roles?: readonly Role[];
 }
 
@@ -14,10 +17,25 @@ export const lifecycleStages: readonly Area[] = [
   { path: '/customers', label: 'Customers', summary: 'Accounts, contacts, service addresses and their history.' },
   { path: '/orders', label: 'Orders', summary: 'Plans ordered, changed and cancelled, with their effective dates.' },
   { path: '/provisioning', label: 'Provisioning', summary: 'Turning services on and off on the network (RADIUS and other adapters).' },
-  { path: '/billing', label: 'Billing', summary: 'Bill runs, invoices, proration, usage rating and taxes.' },
+  {
+    path: '/billing/runs',
+    label: 'Bill runs',
+    summary: 'Preview, draft and issue the invoices that are due: periods in advance, proration, usage over the cap, promotions, taxes.',
+    roles: ['admin', 'manager', 'finance'],
+  },
+  {
+    path: '/invoices',
+    label: 'Invoices',
+    summary: 'Invoices and credit notes with their PDFs, and why each line is the amount it is.',
+  },
   { path: '/payments', label: 'Payments', summary: 'Payments received, gateways, and allocation to invoices.' },
   { path: '/collections', label: 'Collections', summary: 'Overdue balances, dunning steps and suspensions.' },
 ];
+
+/** Whether `role` sees `area` in the navigation (areas without `roles` are for everyone). */
+export function visibleTo(area: Area, role: Role): boolean {
+  return area.roles === undefined || area.roles.includes(role);
+}
 
 export const adminAreas: readonly Area[] = [
   {

@@ -7,7 +7,7 @@ import { useMe } from '@/features/auth/api/get-me';
 import { useLogout } from '@/features/auth/api/logout';
 import { GlobalSearch } from '@/features/search/components/global-search';
 import { roleLabel } from '@/lib/roles';
-import { adminAreas, lifecycleStages } from '../stages';
+import { adminAreas, lifecycleStages, visibleTo } from '../stages';
 
 interface NavItemProps {
   to: string;
@@ -50,6 +50,7 @@ function UserMenu() {
 export function AppLayout() {
   const [navbarOpened, navbar] = useDisclosure(false);
   const me = useMe();
+  const visibleStages = lifecycleStages.filter((stage) => visibleTo(stage, me.role));
   const visibleAdminAreas = adminAreas.filter((area) => (area.roles ?? ['admin']).includes(me.role));
 
   return (
@@ -80,7 +81,7 @@ export function AppLayout() {
       <AppShell.Navbar p="sm" aria-label="Main navigation">
         <ScrollArea>
           <NavItem to="/" label="Dashboard" onNavigate={navbar.close} />
-          {lifecycleStages.map((stage) => (
+          {visibleStages.map((stage) => (
             <NavItem key={stage.path} to={stage.path} label={stage.label} onNavigate={navbar.close} />
           ))}
           {visibleAdminAreas.length > 0 && (

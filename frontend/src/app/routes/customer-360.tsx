@@ -4,6 +4,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { Link, useParams } from 'react-router';
 import { QueryStatus } from '@/components/ui/query-status';
 import { useMe } from '@/features/auth/api/get-me';
+import { CustomerBillingPanel } from '@/features/billing';
 import { useOverview } from '@/features/customer-360/api/get-overview';
 import { CustomerHeader } from '@/features/customer-360/components/customer-header';
 import { OverviewPanels } from '@/features/customer-360/components/overview-panels';
@@ -21,7 +22,7 @@ import {
 import { canWriteCrm } from '@/lib/roles';
 import { NotFoundRoute } from './not-found';
 
-/** The 360° page of one customer: header, panels, services, interactions, contacts, timeline. */
+/** The 360° page of one customer: header, panels, services, invoices, interactions, contacts, timeline. */
 export function Customer360Route() {
   const { id } = useParams();
   const customerId = Number(id);
@@ -98,6 +99,7 @@ function Customer360({ customerId }: { customerId: number }) {
         <Tabs.List>
           <Tabs.Tab value="overview">Overview</Tabs.Tab>
           <Tabs.Tab value="services">Services ({overview.data.active_services.length})</Tabs.Tab>
+          <Tabs.Tab value="invoices">Invoices</Tabs.Tab>
           <Tabs.Tab value="interactions">Interactions ({counts.interactions})</Tabs.Tab>
           <Tabs.Tab value="contacts">Contacts and addresses</Tabs.Tab>
           <Tabs.Tab value="timeline">Timeline ({counts.timeline})</Tabs.Tab>
@@ -110,6 +112,13 @@ function Customer360({ customerId }: { customerId: number }) {
             customerId={customerId}
             role={me.role}
             renderJobs={(subscriptionId) => <JobHistory subscriptionId={subscriptionId} role={me.role} />}
+          />
+        </Tabs.Panel>
+        <Tabs.Panel value="invoices" pt="md">
+          <CustomerBillingPanel
+            customerId={customerId}
+            currency={overview.data.customer.billing.currency}
+            role={me.role}
           />
         </Tabs.Panel>
         <Tabs.Panel value="interactions" pt="md">

@@ -2,7 +2,7 @@ import { Anchor, Badge, Card, Group, SimpleGrid, Stack, Text, Title } from '@man
 import { Link } from 'react-router';
 import { useMe } from '@/features/auth/api/get-me';
 import { roleLabel } from '@/lib/roles';
-import { lifecycleStages } from '../stages';
+import { lifecycleStages, visibleTo } from '../stages';
 
 export function DashboardRoute() {
   const me = useMe();
@@ -22,7 +22,7 @@ export function DashboardRoute() {
           The subscriber lifecycle
         </Title>
         <SimpleGrid cols={{ base: 1, sm: 2, lg: 3 }}>
-          {lifecycleStages.map((stage, index) => (
+          {lifecycleStages.filter((stage) => visibleTo(stage, me.role)).map((stage, index) => (
             <Card key={stage.path} withBorder padding="md" radius="md">
               <Text size="xs" c="dimmed">
                 Stage {index + 1}
