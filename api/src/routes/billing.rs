@@ -76,6 +76,35 @@ pub struct RunTotals {
     pub total: String,
 }
 
+/// An invoice a dry run would make.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct SampleInvoice {
+    pub customer_id: i64,
+    pub account_number: String,
+    pub customer_name: String,
+    pub currency: String,
+    pub period_start: Option<NaiveDate>,
+    /// Exclusive.
+    pub period_end: Option<NaiveDate>,
+    pub subtotal: String,
+    pub tax_total: String,
+    pub total: String,
+    pub lines: Vec<SampleLine>,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct SampleLine {
+    pub kind: String,
+    pub description: String,
+    pub period_start: Option<NaiveDate>,
+    pub period_end: Option<NaiveDate>,
+    pub amount: String,
+    pub tax_rate: String,
+    pub tax_name: String,
+    pub tax_amount: String,
+    pub explanation: String,
+}
+
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct BillRun {
     pub id: i64,
@@ -100,8 +129,7 @@ pub struct BillRun {
     pub error_count: i64,
     pub totals: Vec<RunTotals>,
     /// A dry run's first invoices (at most 20), as they would be.
-    #[schema(value_type = Option<Vec<Object>>)]
-    pub sample: Option<Value>,
+    pub sample: Option<Vec<SampleInvoice>>,
     pub last_error: Option<String>,
     pub drafts_issued_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
@@ -158,7 +186,9 @@ impl From<BillRunRow> for BillRun {
             lines_created: r.lines_created,
             error_count: r.error_count,
             totals,
-            sample: r.sample,
+            sample: r
+                .sample
+                .and_then(|v| serde_json::from_value::<Vec<SampleInvoice>>(v).ok()),
             last_error: r.last_error,
             drafts_issued_at: r.drafts_issued_at,
             created_at: r.created_at,
@@ -534,8 +564,8 @@ pub struct InvoiceLine {
     pub credited: String,
     /// The rule that produced the line, in words ("why is my bill this amount").
     pub explanation: String,
-    /// The rule's figures (days, period days, GB over the cap …).
-    #[schema(value_type = Option<Object>)]
+    /// The rule's figures (`rule`: the rule's name; days, period days, GB over the cap …).
+    #[schema(value_type = Option<std::collections::HashMap<String, Object>>)]
     pub rule: Option<Value>,
 }
 
@@ -1149,7 +1179,10 @@ pub struct Statement {
     tag = "billing",
     params(("id" = i64, Path, description = "Customer id"), StatementQuery),
     responses(
-        (status = 200, description = "The statement (JSON, or `application/pdf`)", body = Statement),
+        (status = 200, description = "The statement (JSON, or with `format=pdf` a PDF)", content(
+            (Statement = "application/json"),
+            (super::documents::PdfFile = "application/pdf"),
+        )),
         (status = 400, description = "`invalid_query`: `from` after `to`, a span over 3 years, a day before 1970 or after 2199, an unknown format", body = Problem),
         (status = 404, description = "`not_found`", body = Problem),
     )

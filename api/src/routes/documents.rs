@@ -86,6 +86,11 @@ fn tax_rows<'a>(
         .collect()
 }
 
+/// A PDF document.
+#[derive(utoipa::ToSchema)]
+#[schema(value_type = String, format = Binary)]
+pub struct PdfFile(pub Vec<u8>);
+
 pub fn pdf_response(bytes: Vec<u8>, filename: &str) -> HttpResponse {
     HttpResponse::Ok()
         .content_type("application/pdf")
@@ -106,7 +111,7 @@ fn render_error(e: pdf::PdfError) -> ApiError {
     tag = "billing",
     params(("id" = i64, Path, description = "Invoice id")),
     responses(
-        (status = 200, description = "The invoice (`application/pdf`)", content_type = "application/pdf", body = Vec<u8>),
+        (status = 200, description = "The invoice (`application/pdf`)", content_type = "application/pdf", body = PdfFile),
         (status = 404, description = "`not_found`", body = Problem),
     )
 )]
@@ -165,7 +170,7 @@ pub async fn invoice_pdf(state: State, id: web::Path<i64>) -> ApiResult<HttpResp
     tag = "billing",
     params(("id" = i64, Path, description = "Credit note id")),
     responses(
-        (status = 200, description = "The credit note (`application/pdf`)", content_type = "application/pdf", body = Vec<u8>),
+        (status = 200, description = "The credit note (`application/pdf`)", content_type = "application/pdf", body = PdfFile),
         (status = 404, description = "`not_found`", body = Problem),
     )
 )]

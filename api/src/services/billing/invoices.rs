@@ -25,7 +25,7 @@ use crate::db::schema::{
     ledger_entries, pending_charges,
 };
 use crate::domain::billing::allocate_credit;
-use crate::domain::money::{round_to_minor_unit, Currency};
+use crate::domain::money::{for_display, round_to_minor_unit, Currency};
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::services::audit::{self, Change};
 use crate::state::RequestContext;
@@ -646,7 +646,10 @@ pub fn credit(
                         return Err(line_error(
                             i,
                             "exceeds_line",
-                            format!("at most {left} is left to credit on this line"),
+                            format!(
+                                "at most {} is left to credit on this line",
+                                for_display(left, &before.currency)
+                            ),
                         ));
                     }
                     // The last part of a line takes the rest of its tax, so parts never
@@ -681,7 +684,8 @@ pub fn credit(
                         "amount",
                         "invalid",
                         format!(
-                            "a positive amount in whole minor units, at most {open} {}",
+                            "a positive amount in whole minor units, at most {} {}",
+                            for_display(open, &before.currency),
                             before.currency
                         ),
                     )]));
@@ -720,7 +724,8 @@ pub fn credit(
                 "exceeds_invoice",
                 format!(
                     "credits would exceed the invoice: {} of {} is credited already",
-                    before.amount_credited, before.total
+                    for_display(before.amount_credited, &before.currency),
+                    for_display(before.total, &before.currency)
                 ),
             ));
         }

@@ -36,9 +36,9 @@ use crate::db::schema::{
     bill_run_errors, bill_runs, events, invoice_lines, invoices, ledger_entries,
 };
 use crate::domain::billing::{
-    self as rules, Charge, Line, LineKind, TaxPayer, TaxRate, TaxTable, Terms,
+    self as rules, explain, Charge, Line, LineKind, TaxPayer, TaxRate, TaxTable, Terms,
 };
-use crate::domain::money::Currency;
+use crate::domain::money::{for_display, Currency};
 use crate::error::{ApiError, ApiResult};
 
 /// Subscriptions read per chunk by default (`BILLING_CHUNK`).
@@ -1224,23 +1224,29 @@ fn add_totals(totals: &Value, drafts: &[Draft]) -> Value {
 }
 
 /// How a dry run shows an invoice it would make.
-pub(crate) fn preview(d: &Draft) -> Value {
+/// How a dry run shows an invoice it would make (amounts as invoices show them).
+pub(crate) fn preview(d: &Draft, account_number: &str, name: &str) -> Value {
+    let m = |a: Decimal| for_display(a, &d.currency).to_string();
     json!({
         "customer_id": d.customer_id,
+        "account_number": account_number,
+        "customer_name": name,
         "currency": d.currency,
         "period_start": d.period.map(|p| p.0),
         "period_end": d.period.map(|p| p.1),
-        "subtotal": d.totals.subtotal.to_string(),
-        "tax_total": d.totals.tax_total.to_string(),
-        "total": d.totals.total.to_string(),
+        "subtotal": m(d.totals.subtotal),
+        "tax_total": m(d.totals.tax_total),
+        "total": m(d.totals.total),
         "lines": d.lines.iter().map(|l| json!({
             "kind": l.kind.as_str(),
             "description": l.description,
             "period_start": l.period.map(|p| p.0),
             "period_end": l.period.map(|p| p.1),
-            "amount": l.amount.to_string(),
-            "tax_rate": l.tax_rate.to_string(),
-            "tax_amount": l.tax_amount.to_string(),
+            "amount": m(l.amount),
+            "tax_rate": l.tax_rate.normalize().to_string(),
+            "tax_name": l.tax_name,
+            "tax_amount": m(l.tax_amount),
+            "explanation": explain(&l.rule, &d.currency),
         })).collect::<Vec<_>>(),
     })
 }
@@ -1264,8 +1270,24 @@ fn bill_chunk(
         let mut list = sample
             .and_then(|s| s.as_array().cloned())
             .unwrap_or_default();
-        for d in chunk.drafts.iter().take(SAMPLE.saturating_sub(list.len())) {
-            list.push(preview(d));
+        let wanted: Vec<&Draft> = chunk
+            .drafts
+            .iter()
+            .take(SAMPLE.saturating_sub(list.len()))
+            .collect();
+        if !wanted.is_empty() {
+            use crate::db::schema::customers;
+            let names: HashMap<i64, (String, String)> = customers::table
+                .filter(customers::id.eq_any(wanted.iter().map(|d| d.customer_id)))
+                .select((customers::id, customers::account_number, customers::name))
+                .load::<(i64, String, String)>(conn)?
+                .into_iter()
+                .map(|(id, a, n)| (id, (a, n)))
+                .collect();
+            for d in wanted {
+                let (a, n) = names.get(&d.customer_id).cloned().unwrap_or_default();
+                list.push(preview(d, &a, &n));
+            }
         }
         sample = Some(Value::Array(list));
     } else {

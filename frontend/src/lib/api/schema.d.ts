@@ -2013,7 +2013,7 @@ export interface components {
             /** Format: date */
             run_on: string;
             /** @description A dry run's first invoices (at most 20), as they would be. */
-            sample?: Record<string, never>[] | null;
+            sample?: components["schemas"]["SampleInvoice"][] | null;
             /** Format: date-time */
             started_at?: string | null;
             /**
@@ -2843,8 +2843,10 @@ export interface components {
             position: number;
             /** @description Precise (e.g. the share of a period, or GB). */
             quantity: string;
-            /** @description The rule's figures (days, period days, GB over the cap …). */
-            rule?: Record<string, never> | null;
+            /** @description The rule's figures (`rule`: the rule's name; days, period days, GB over the cap …). */
+            rule?: {
+                [key: string]: Record<string, never>;
+            } | null;
             /** Format: int64 */
             subscription_id?: number | null;
             tax_amount: string;
@@ -3466,6 +3468,11 @@ export interface components {
         };
         /** @enum {string} */
         PaymentMethod: "card" | "direct_debit" | "bank_transfer" | "cash" | "cheque" | "prepaid_deposit";
+        /**
+         * Format: binary
+         * @description A PDF document.
+         */
+        PdfFile: string;
         PendingChange: {
             /** Format: date */
             effective_on: string;
@@ -3735,6 +3742,38 @@ export interface components {
             subtotal: string;
             tax: string;
             total: string;
+        };
+        /** @description An invoice a dry run would make. */
+        SampleInvoice: {
+            account_number: string;
+            currency: string;
+            /** Format: int64 */
+            customer_id: number;
+            customer_name: string;
+            lines: components["schemas"]["SampleLine"][];
+            /**
+             * Format: date
+             * @description Exclusive.
+             */
+            period_end?: string | null;
+            /** Format: date */
+            period_start?: string | null;
+            subtotal: string;
+            tax_total: string;
+            total: string;
+        };
+        SampleLine: {
+            amount: string;
+            description: string;
+            explanation: string;
+            kind: string;
+            /** Format: date */
+            period_end?: string | null;
+            /** Format: date */
+            period_start?: string | null;
+            tax_amount: string;
+            tax_name: string;
+            tax_rate: string;
         };
         SearchResults: {
             /**
@@ -5766,7 +5805,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/pdf": number[];
+                    "application/pdf": components["schemas"]["PdfFile"];
                 };
             };
             /** @description `invalid_path_parameter`, `invalid_query` */
@@ -7625,13 +7664,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The statement (JSON, or `application/pdf`) */
+            /** @description The statement (JSON, or with `format=pdf` a PDF) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Statement"];
+                    "application/pdf": components["schemas"]["PdfFile"];
                 };
             };
             /** @description `invalid_query`: `from` after `to`, a span over 3 years, a day before 1970 or after 2199, an unknown format; `invalid_path_parameter`, `invalid_query` */
@@ -8182,7 +8222,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/pdf": number[];
+                    "application/pdf": components["schemas"]["PdfFile"];
                 };
             };
             /** @description `invalid_path_parameter`, `invalid_query` */

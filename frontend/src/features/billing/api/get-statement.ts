@@ -11,8 +11,9 @@ export interface StatementRange {
   to: string;
 }
 
-export function getStatement(customerId: number, range: StatementRange): Promise<Statement> {
-  return unwrap(
+export async function getStatement(customerId: number, range: StatementRange): Promise<Statement> {
+  // Without `format=pdf` the answer is the JSON statement (the route also serves the PDF).
+  const data = await unwrap(
     apiClient.GET('/api/v1/customers/{id}/statement', {
       params: {
         path: { id: customerId },
@@ -20,6 +21,7 @@ export function getStatement(customerId: number, range: StatementRange): Promise
       },
     }),
   );
+  return data as Statement;
 }
 
 /** Under the customer's key, so whatever reloads the customer reloads the statement. */
