@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# make bench: load the release server over loopback with wrk and print latency figures.
-# Targets and recorded results live in docs/PERFORMANCE.md.
+# make bench: load the release server over loopback with wrk and print latency figures,
+# then time the usage poller and ingest, and a full bill run of a million subscriptions.
+# `scripts/bench.sh billing` runs only the bill run. Targets and recorded results live in
+# docs/PERFORMANCE.md.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -12,14 +14,30 @@ if ! command -v wrk >/dev/null 2>&1; then
   fi
 fi
 source scripts/test-server.sh
-cargo build --release -p api --bin ispbill --bin bench_seed --bin loadgen --bin usage_bench
+cargo build --release -p api --bin ispbill --bin bench_seed --bin loadgen --bin usage_bench --bin billing_bench
 mkdir -p artifacts/bench
-# The usage poller is timed by usage_bench itself: the server's own worker stays out of it.
-start_test_server target/release/ispbill artifacts/bench/server.log LOG_LEVEL=warn USAGE_POLL_MS=86400000
+# The usage poller is timed by usage_bench itself: the server's own worker stays out of it;
+# so does the server's daily bill run (the bill-run case queues its own).
+start_test_server target/release/ispbill artifacts/bench/server.log LOG_LEVEL=warn USAGE_POLL_MS=86400000 \
+  BILLING_SCHEDULE=off
 url="$SERVER_URL"
 token="$(login_token "$url" "$SERVER_ADMIN_EMAIL" "$SERVER_ADMIN_PASSWORD")"
 
-echo "== machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB; $(uname -sr)"
+echo "== machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB; $(uname -sr); load $(cut -d' ' -f1-3 /proc/loadavg)"
+
+# The full issue run through the server: seeded apart (not timed), then POST /bill-runs and
+# polled to the end; the COPY floor of the same invoices and lines is measured right after.
+bill_run_case() {
+  local subs="${BENCH_BILLING_SUBSCRIPTIONS:-1000000}"
+  echo "== bill run (issue 5): $subs active subscriptions due today, ~3 lines each, full issue run through the API (targets: <= 30 s, stretch 20 s; <= 1.5x the COPY floor; API peak memory <= 200 MB)"
+  target/release/billing_bench "$_test_base/$_test_db" "$subs" \
+    --server "$url" "$SERVER_ADMIN_EMAIL" "$SERVER_ADMIN_PASSWORD" "$_test_server"
+  echo "== load after the bill run: $(cut -d' ' -f1-3 /proc/loadavg)"
+}
+if [ "${1:-}" = billing ]; then
+  bill_run_case
+  exit 0
+fi
 customers="${BENCH_CUSTOMERS:-100000}"
 echo "== seeding $customers customers (contacts, addresses, orders, leads, interactions, ledger, events)"
 target/release/bench_seed "$_test_base/$_test_db" "$customers"
@@ -69,5 +87,7 @@ echo "== usage poller: one pass over $usage_rows changed accounting rows of $usa
 target/release/usage_bench poller "$_test_base/$_test_db" "$usage_subs" "$usage_rows"
 echo "== POST /api/v1/usage-records, batches of 1,000 records, 4 connections, 10 s (target >= 100,000 records/s)"
 target/release/usage_bench ingest "$_test_base/$_test_db" "$url" "$SERVER_ADMIN_EMAIL" "$SERVER_ADMIN_PASSWORD" 10 4
+
+bill_run_case
 
 echo "== API memory at the end: $(rss)"
