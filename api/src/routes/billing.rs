@@ -565,7 +565,7 @@ pub struct InvoiceLine {
     /// The rule that produced the line, in words ("why is my bill this amount").
     pub explanation: String,
     /// The rule's figures (`rule`: the rule's name; days, period days, GB over the cap …).
-    #[schema(value_type = Option<std::collections::HashMap<String, Object>>)]
+    #[schema(value_type = Option<std::collections::HashMap<String, serde_json::Value>>)]
     pub rule: Option<Value>,
 }
 

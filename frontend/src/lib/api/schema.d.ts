@@ -2845,7 +2845,7 @@ export interface components {
             quantity: string;
             /** @description The rule's figures (`rule`: the rule's name; days, period days, GB over the cap …). */
             rule?: {
-                [key: string]: Record<string, never>;
+                [key: string]: unknown;
             } | null;
             /** Format: int64 */
             subscription_id?: number | null;
